@@ -1,0 +1,59 @@
+# Credit scoring service. `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PROFILE ?= credit_score
+ROWS ?= 100000
+SEED ?= 42
+RAW_REAL := data/raw/$(PROFILE)/train.csv
+RAW_SYNTH := data/raw/$(PROFILE)/synthetic_train.csv
+MODELS := src/models
+PORT ?= 8000
+
+.PHONY: help install lint format test data train train-quick score clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
+
+lint: install ## black --check, flake8, mypy --strict on src
+	$(BIN)/black --check src tests
+	$(BIN)/flake8 src tests
+	$(BIN)/mypy src
+
+format: install ## format the code with black
+	$(BIN)/black src tests
+
+test: install ## run the whole test suite (fast tests and marked slower suites)
+	$(BIN)/pytest -q
+
+data: install ## generate the synthetic raw file unless a real train.csv is present
+	@if [ -f $(RAW_REAL) ]; then echo "real data present: $(RAW_REAL); nothing to generate"; \
+	elif [ -f $(RAW_SYNTH) ]; then echo "synthetic data present: $(RAW_SYNTH)"; \
+	else $(BIN)/credit-scoring data --profile $(PROFILE) --rows $(ROWS) --seed $(SEED) --output $(RAW_SYNTH); fi
+
+train: data ## full training: model comparison, tuning, threshold, report, artifact
+	$(BIN)/credit-scoring train --profile $(PROFILE)
+
+train-quick: data ## quick preset (no tuning, fewer folds) for a first model in minutes
+	$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick
+
+score: install ## score a raw file: make score INPUT=raw.csv OUTPUT=scored.csv [MODEL=dir]
+	$(BIN)/credit-scoring score --profile $(PROFILE) $(if $(MODEL),--model $(MODEL),) \
+		--input $(or $(INPUT),$(shell [ -f $(RAW_REAL) ] && echo $(RAW_REAL) || echo $(RAW_SYNTH))) \
+		--output $(or $(OUTPUT),data/processed/$(PROFILE)/scored.csv)
+
+clean: ## remove caches and generated reports (keeps data/raw and models)
+	rm -rf .pytest_cache .mypy_cache build dist src/*.egg-info data/processed
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

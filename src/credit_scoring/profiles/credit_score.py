@@ -1,0 +1,256 @@
+"""The default profile: Kaggle "Credit score classification" (train.csv raw format)."""
+
+from __future__ import annotations
+
+from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
+
+N = ColumnKind.NUMBER
+C = ColumnKind.CATEGORY
+
+RAW_COLUMNS: tuple[str, ...] = (
+    "ID",
+    "Customer_ID",
+    "Month",
+    "Name",
+    "Age",
+    "SSN",
+    "Occupation",
+    "Annual_Income",
+    "Monthly_Inhand_Salary",
+    "Num_Bank_Accounts",
+    "Num_Credit_Card",
+    "Interest_Rate",
+    "Num_of_Loan",
+    "Type_of_Loan",
+    "Delay_from_due_date",
+    "Num_of_Delayed_Payment",
+    "Changed_Credit_Limit",
+    "Num_Credit_Inquiries",
+    "Credit_Mix",
+    "Outstanding_Debt",
+    "Credit_Utilization_Ratio",
+    "Credit_History_Age",
+    "Payment_of_Min_Amount",
+    "Total_EMI_per_month",
+    "Amount_invested_monthly",
+    "Payment_Behaviour",
+    "Monthly_Balance",
+    "Credit_Score",
+)
+
+MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+)
+
+OCCUPATIONS: tuple[str, ...] = (
+    "Lawyer",
+    "Architect",
+    "Engineer",
+    "Scientist",
+    "Mechanic",
+    "Accountant",
+    "Developer",
+    "Media_Manager",
+    "Teacher",
+    "Entrepreneur",
+    "Doctor",
+    "Journalist",
+    "Manager",
+    "Musician",
+    "Writer",
+)
+
+CREDIT_MIXES: tuple[str, ...] = ("Bad", "Standard", "Good")
+MIN_AMOUNT_ANSWERS: tuple[str, ...] = ("No", "Yes")
+PAYMENT_BEHAVIOURS: tuple[str, ...] = (
+    "Low_spent_Small_value_payments",
+    "Low_spent_Medium_value_payments",
+    "Low_spent_Large_value_payments",
+    "High_spent_Small_value_payments",
+    "High_spent_Medium_value_payments",
+    "High_spent_Large_value_payments",
+)
+LOAN_TYPES: tuple[str, ...] = (
+    "Auto Loan",
+    "Credit-Builder Loan",
+    "Debt Consolidation Loan",
+    "Home Equity Loan",
+    "Mortgage Loan",
+    "Not Specified",
+    "Payday Loan",
+    "Personal Loan",
+    "Student Loan",
+)
+
+OCCUPATION_TOKEN = "_______"
+CREDIT_MIX_TOKEN = "_"
+CHANGED_LIMIT_TOKEN = "_"
+MIN_AMOUNT_TOKEN = "NM"
+BEHAVIOUR_TOKEN = "!@9#%8"
+SSN_TOKEN = "#F%$D@*&8"
+INVESTED_TOKEN = "__10000__"
+BALANCE_TOKEN = "__-333333333333333333333333333__"
+
+INPUTS: tuple[InputColumn, ...] = (
+    InputColumn("Age", N, "Age in years", "idade", 14, 100, integer=True, required=True),
+    InputColumn(
+        "Annual_Income", N, "Annual income", "renda_anual", 0, 200_000, required=True
+    ),
+    InputColumn(
+        "Monthly_Inhand_Salary", N, "Monthly take-home salary", "salario_liquido_mensal", 0, 20_000
+    ),
+    InputColumn(
+        "Num_Bank_Accounts", N, "Bank accounts held", "qtd_contas_bancarias", 0, 20, integer=True
+    ),
+    InputColumn(
+        "Num_Credit_Card", N, "Credit cards held", "qtd_cartoes_credito", 0, 11, integer=True
+    ),
+    InputColumn("Interest_Rate", N, "Interest rate on the credit card, %", "taxa_juros", 0, 34),
+    InputColumn("Num_of_Loan", N, "Loans held", "qtd_emprestimos", 0, 20, integer=True),
+    InputColumn(
+        "Type_of_Loan",
+        ColumnKind.LOAN_LIST,
+        "Loan types: the Kaggle text list or a JSON list",
+        "tipos_emprestimos",
+        categories=LOAN_TYPES,
+    ),
+    InputColumn(
+        "Delay_from_due_date",
+        N,
+        "Average days of delay after the due date",
+        "dias_atraso_pagamento",
+        -5,
+        90,
+        integer=True,
+    ),
+    InputColumn(
+        "Num_of_Delayed_Payment",
+        N,
+        "Payments delayed",
+        "qtd_pagamentos_atrasados",
+        0,
+        60,
+        integer=True,
+    ),
+    InputColumn(
+        "Changed_Credit_Limit", N, "Change of the credit limit, %", "variacao_limite_credito", -50, 50
+    ),
+    InputColumn(
+        "Num_Credit_Inquiries",
+        N,
+        "Credit inquiries",
+        "qtd_consultas_credito",
+        0,
+        50,
+        integer=True,
+    ),
+    InputColumn(
+        "Credit_Mix",
+        C,
+        "Mix of credits held",
+        "mix_credito",
+        categories=CREDIT_MIXES,
+        tokens=(CREDIT_MIX_TOKEN,),
+    ),
+    InputColumn("Outstanding_Debt", N, "Outstanding debt", "divida_pendente", 0, 10_000),
+    InputColumn(
+        "Credit_Utilization_Ratio",
+        N,
+        "Credit utilisation, %",
+        "percentual_utilizacao_credito",
+        0,
+        100,
+    ),
+    InputColumn(
+        "Credit_History_Age",
+        ColumnKind.HISTORY_AGE,
+        'Length of credit history: months or "22 Years and 1 Months"',
+        "tempo_historico_credito_meses",
+        0,
+        600,
+    ),
+    InputColumn(
+        "Payment_of_Min_Amount",
+        C,
+        "Pays only the minimum amount (NM: not mentioned)",
+        "pagamento_valor_minimo",
+        categories=MIN_AMOUNT_ANSWERS,
+        tokens=(MIN_AMOUNT_TOKEN,),
+    ),
+    InputColumn(
+        "Total_EMI_per_month", N, "Monthly loan instalments", "total_emprestimos_mensal", 0, 5_000
+    ),
+    InputColumn(
+        "Amount_invested_monthly",
+        N,
+        "Amount invested per month",
+        "valor_investido_mensal",
+        0,
+        5_000,
+        tokens=(INVESTED_TOKEN,),
+    ),
+    InputColumn(
+        "Monthly_Balance",
+        N,
+        "Balance left per month",
+        "saldo_mensal",
+        -10_000,
+        10_000,
+        tokens=(BALANCE_TOKEN,),
+    ),
+    InputColumn(
+        "Occupation",
+        C,
+        "Occupation",
+        "ocupacao",
+        categories=OCCUPATIONS,
+        tokens=(OCCUPATION_TOKEN,),
+    ),
+    InputColumn(
+        "Payment_Behaviour",
+        C,
+        "Spending level and payment size",
+        "comportamento_pagamento",
+        categories=PAYMENT_BEHAVIOURS,
+        tokens=(BEHAVIOUR_TOKEN,),
+    ),
+)
+
+CREDIT_SCORE = Profile(
+    name="credit_score",
+    raw_columns=RAW_COLUMNS,
+    inputs=INPUTS,
+    target="Credit_Score",
+    classes=("Poor", "Standard", "Good"),
+    risk_class="Poor",
+    group_column="Customer_ID",
+    description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
+    real_data_hint="data/raw/credit_score/train.csv",
+    period_column="Month",
+    periods=MONTHS,
+    customer_constants=(
+        "Age",
+        "Occupation",
+        "Annual_Income",
+        "Monthly_Inhand_Salary",
+        "Num_Bank_Accounts",
+        "Num_Credit_Card",
+        "Interest_Rate",
+        "Num_of_Loan",
+        "Credit_Mix",
+        "Outstanding_Debt",
+        "Payment_of_Min_Amount",
+        "Total_EMI_per_month",
+    ),
+    monthly_counters=("Credit_History_Age",),
+    non_decreasing=("Num_Credit_Inquiries",),
+    customer_median_fill=("Num_of_Delayed_Payment", "Changed_Credit_Limit"),
+    identifying_columns=("ID", "Customer_ID", "Name", "SSN"),
+)
