@@ -63,8 +63,9 @@ def parse_history_age(values: pd.Series, column: InputColumn) -> pd.Series:
 def parse_category(values: pd.Series, column: InputColumn) -> pd.Series:
     """Known categories kept; tokens and anything else missing."""
     text = _as_text(values)
-    known = text.where(text.isin(column.categories))
-    return known.astype(object).where(known.notna(), None)
+    known = text.where(text.isin(column.categories)).astype(object)
+    known[known.isna()] = None
+    return known
 
 
 def loan_items(value: object, loan_types: Iterable[str]) -> list[str] | None:

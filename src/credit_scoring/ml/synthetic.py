@@ -10,10 +10,12 @@ model can be computed. Dirt is injected afterwards at the documented rates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from credit_scoring.ml.parsing import format_loan_list
 from credit_scoring.profiles import credit_score as cs
 
 MONTHS_PER_CUSTOMER = len(cs.MONTHS)
@@ -21,10 +23,46 @@ TARGET_POOR_SHARE = 0.29
 TARGET_GOOD_SHARE = 0.178
 SHARPNESS = 1.4
 
-_FIRST = ["Aaron", "Rick", "Jason", "Sarah", "Harriet", "Sinead", "Patrick", "Laurence", "Nadia",
-          "Charlie", "Soyoung", "Matthias", "Terry", "Douwe", "Margaret", "Jonathan", "Lucy", "Tom"]
-_LAST = ["Maashoh", "Rothacker", "Lange", "Zhu", "McLeod", "Carew", "Werr", "Frost", "Blamont",
-         "Kim", "Wade", "Miedema", "Stempel", "Selyukh", "Shen", "McBride", "Nguyen", "Latulf"]
+_FIRST = [
+    "Aaron",
+    "Rick",
+    "Jason",
+    "Sarah",
+    "Harriet",
+    "Sinead",
+    "Patrick",
+    "Laurence",
+    "Nadia",
+    "Charlie",
+    "Soyoung",
+    "Matthias",
+    "Terry",
+    "Douwe",
+    "Margaret",
+    "Jonathan",
+    "Lucy",
+    "Tom",
+]
+_LAST = [
+    "Maashoh",
+    "Rothacker",
+    "Lange",
+    "Zhu",
+    "McLeod",
+    "Carew",
+    "Werr",
+    "Frost",
+    "Blamont",
+    "Kim",
+    "Wade",
+    "Miedema",
+    "Stempel",
+    "Selyukh",
+    "Shen",
+    "McBride",
+    "Nguyen",
+    "Latulf",
+]
 
 
 @dataclass(frozen=True)
@@ -37,7 +75,9 @@ class SyntheticData:
 
 def _mix(rng: np.random.Generator, latent: np.ndarray, rho: float) -> np.ndarray:
     """A standard normal variable correlated ``rho`` with ``latent``."""
-    return rho * latent + np.sqrt(1 - rho**2) * rng.standard_normal(latent.shape)
+    noise: np.ndarray = rng.standard_normal(latent.shape)
+    mixed: np.ndarray = rho * latent + np.sqrt(1 - rho**2) * noise
+    return mixed
 
 
 def _per_row(values: np.ndarray) -> np.ndarray:
@@ -70,7 +110,9 @@ def _clean_customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         "debt": np.clip(np.exp(7.05 + 0.8 * _mix(rng, risk, 0.6)), 0.23, 4998.07).round(2),
         "history": np.clip(np.round(221 + 95 * _mix(rng, risk, -0.55)), 1, 396),
         "min_payment": np.where(_mix(rng, risk, 0.6) > -0.24, "Yes", "No"),
-        "emi": np.where(loans > 0, np.clip(loans * np.exp(rng.normal(3.0, 0.8, n)), 0, 1779.1), 0.0),
+        "emi": np.where(
+            loans > 0, np.clip(loans * np.exp(rng.normal(3.0, 0.8, n)), 0, 1779.1), 0.0
+        ),
     }
 
 
@@ -98,10 +140,12 @@ def _clean_rows(rng: np.random.Generator, c: dict[str, np.ndarray]) -> dict[str,
         "history": np.minimum(_per_row(c["history"]) + month, 404),
         "utilization": np.clip(rng.normal(32.3, 5.1, rows), 20, 50),
         "invested": invested,
-        "balance": np.clip(spare * rng.uniform(0.06, 0.2, rows) + np.abs(rng.normal(0, 30, rows)),
-                           0.0077, 1602.04),
-        "behaviour": np.char.add(np.char.add(np.where(high_spent, "High_spent_", "Low_spent_"),
-                                             size), "_value_payments"),
+        "balance": np.clip(
+            spare * rng.uniform(0.06, 0.2, rows) + np.abs(rng.normal(0, 30, rows)), 0.0077, 1602.04
+        ),
+        "behaviour": np.char.add(
+            np.char.add(np.where(high_spent, "High_spent_", "Low_spent_"), size), "_value_payments"
+        ),
     }
 
 
@@ -110,26 +154,36 @@ def _z(values: np.ndarray, mean: float, std: float) -> np.ndarray:
 
 
 def risk_score(c: dict[str, np.ndarray], r: dict[str, np.ndarray]) -> np.ndarray:
-    """The latent risk of each row from its clean values (higher = riskier)."""
+    """The latent risk of each row from its clean values (higher = riskier).
+
+    Mostly additive with the documented directions, plus threshold effects (few
+    cards, long delays) and the documented Credit_Mix x income interaction (§5.1),
+    so that tree ensembles have something a linear model cannot capture.
+    """
     cards = _per_row(c["cards"])
     mix = _per_row(c["mix"])
-    return (
+    score: np.ndarray = (
         0.55 * _z(_per_row(c["rate"]), 14.5, 8.7)
-        + 0.40 * _z(r["delay"], 21, 13) + 0.25 * (r["delay"] > 30)
+        + 0.40 * _z(r["delay"], 21, 13)
+        + 0.25 * (r["delay"] > 30)
         + 0.45 * _z(np.log(_per_row(c["debt"])), 7.05, 0.8)
         + 0.35 * _z(r["inquiries"], 6, 3.6)
         + 0.30 * _z(_per_row(c["bank"]), 5.4, 2.6)
-        + 0.25 * _z(cards, 5.5, 2.1) - 0.8 * (cards <= 2)
+        + 0.25 * _z(cards, 5.5, 2.1)
+        - 0.8 * (cards <= 2)
         - 0.35 * _z(r["history"], 221, 95)
         + 0.25 * _z(r["delayed"], 13, 6)
         + 0.25 * _z(_per_row(c["loans"]), 3.5, 2.6)
-        + 0.6 * (mix == "Bad") - 0.6 * (mix == "Good")
+        + 0.6 * (mix == "Bad")
+        - 0.6 * (mix == "Good")
         + 0.3 * (_per_row(c["min_payment"]) == "Yes")
         - 0.15 * _z(np.log(_per_row(c["income"])), 10.52, 0.97)
+        - 0.35 * (mix == "Standard") * _z(np.log(_per_row(c["income"])), 10.52, 0.97)
         - 0.10 * _z(r["balance"], 400, 214)
         + 0.08 * _z(r["limit"], 10.4, 6.5)
         - 0.08 * _z(r["age"], 33.3, 10.8)
     )
+    return score
 
 
 def _cutpoint(score: np.ndarray, share: float, sign: float) -> float:
@@ -161,21 +215,24 @@ def _format_customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]
     first = rng.choice(_FIRST, n)
     last = rng.choice(_LAST, n)
     letters = rng.choice(list("abcdefghijklmnopqrstuvwxyz"), n)
-    names = np.where(single, np.char.add(last, letters),
-                     np.char.add(np.char.add(np.char.add(first, " "), last), letters))
+    names = np.where(
+        single,
+        np.char.add(last, letters),
+        np.char.add(np.char.add(np.char.add(first, " "), last), letters),
+    )
     ssn = rng.integers(0, 1_000_000_000, n)
     return {
         "customer_id": np.array([f"CUS_0x{v:x}" for v in numbers], dtype=object),
         "name": names.astype(object),
-        "ssn": np.array([f"{v // 1_000_000:03d}-{v // 10_000 % 100:02d}-{v % 10_000:04d}"
-                         for v in ssn], dtype=object),
+        "ssn": np.array(
+            [f"{v // 1_000_000:03d}-{v // 10_000 % 100:02d}-{v % 10_000:04d}" for v in ssn],
+            dtype=object,
+        ),
     }
 
 
 def _loan_lists(rng: np.random.Generator, loans: np.ndarray) -> np.ndarray:
     """Kaggle-spelled loan lists per customer (missing for customers without loans)."""
-    from credit_scoring.ml.parsing import format_loan_list
-
     lists = [format_loan_list(list(rng.choice(cs.LOAN_TYPES, k))) if k else np.nan for k in loans]
     return np.array(lists, dtype=object)
 
@@ -217,20 +274,25 @@ def generate(rows: int = 100_000, seed: int = 42) -> SyntheticData:
     r = _clean_rows(rng, c)
     proba = class_probabilities(risk_score(c, r))
     draw = rng.random(len(proba))
-    labels = np.where(draw < proba[:, 0], "Poor",
-                      np.where(draw < proba[:, 0] + proba[:, 1], "Standard", "Good"))
+    labels = np.where(
+        draw < proba[:, 0], "Poor", np.where(draw < proba[:, 0] + proba[:, 1], "Standard", "Good")
+    )
     raw = _dirty_frame(rng, c, r, labels)
     true = pd.DataFrame(proba, columns=[f"proba_{k}" for k in ("Poor", "Standard", "Good")])
     return SyntheticData(raw=raw, true_proba=true)
 
 
-def _dirty_frame(rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str, np.ndarray],
-                 labels: np.ndarray) -> pd.DataFrame:
+def _dirty_frame(
+    rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str, np.ndarray], labels: np.ndarray
+) -> pd.DataFrame:
     """Assemble the raw file and inject the documented dirt at the documented rates."""
     rows = len(labels)
     ident = _format_customers(rng, len(c["risk"]))
     position = np.repeat(np.arange(len(c["risk"])), MONTHS_PER_CUSTOMER)
-    p = lambda rate: rng.random(rows) < rate  # noqa: E731
+
+    def p(rate: float) -> np.ndarray:
+        """A row mask hitting about ``rate`` of the rows."""
+        return rng.random(rows) < rate
 
     age = _ints_as_text(r["age"])
     age = _where(p(0.0189), _ints_as_text(_huge(rng, rows, 101, 8698)), age)
@@ -248,8 +310,9 @@ def _dirty_frame(rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str
     delayed = _where(p(0.00732), _ints_as_text(_huge(rng, rows, 61, 4397)), delayed)
     delayed = _where(p(0.07002), np.nan, _underscored(rng, delayed, 0.02744))
     inquiries = np.where(p(0.01634), _huge(rng, rows, 51, 2597), r["inquiries"])
-    history = np.array([f"{int(m) // 12} Years and {int(m) % 12} Months" for m in r["history"]],
-                       dtype=object)
+    history = np.array(
+        [f"{int(m) // 12} Years and {int(m) % 12} Months" for m in r["history"]], dtype=object
+    )
     emi = np.where(p(0.045), _huge(rng, rows, 5001, 82331), _per_row(c["emi"]))
     names = _per_row(ident["name"])
     names_missing = p(0.09985) & (r["month"] > 0)
@@ -264,12 +327,17 @@ def _dirty_frame(rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str
         "Occupation": _where(p(0.07062), cs.OCCUPATION_TOKEN, _per_row(c["occupation"])),
         "Annual_Income": _underscored(rng, income, 0.0698),
         "Monthly_Inhand_Salary": np.where(p(0.15002), np.nan, _per_row(c["salary"])),
-        "Num_Bank_Accounts": np.where(p(0.00021), -1, np.where(
-            p(0.01314), _huge(rng, rows, 21, 1798), _per_row(c["bank"]))).astype(int),
-        "Num_Credit_Card": np.where(p(0.02271), _huge(rng, rows, 12, 1499),
-                                    _per_row(c["cards"])).astype(int),
-        "Interest_Rate": np.where(p(0.02012), _huge(rng, rows, 101, 5797), np.where(
-            p(0.00022), rng.integers(59, 101, rows), _per_row(c["rate"]))).astype(int),
+        "Num_Bank_Accounts": np.where(
+            p(0.00021), -1, np.where(p(0.01314), _huge(rng, rows, 21, 1798), _per_row(c["bank"]))
+        ).astype(int),
+        "Num_Credit_Card": np.where(
+            p(0.02271), _huge(rng, rows, 12, 1499), _per_row(c["cards"])
+        ).astype(int),
+        "Interest_Rate": np.where(
+            p(0.02012),
+            _huge(rng, rows, 101, 5797),
+            np.where(p(0.00022), rng.integers(59, 101, rows), _per_row(c["rate"])),
+        ).astype(int),
         "Num_of_Loan": loans,
         "Type_of_Loan": _per_row(_loan_lists(rng, c["loans"])),
         "Delay_from_due_date": r["delay"].astype(int),
@@ -280,14 +348,17 @@ def _dirty_frame(rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str
         "Outstanding_Debt": _underscored(rng, _texts(_per_row(c["debt"])), 0.01009),
         "Credit_Utilization_Ratio": r["utilization"],
         "Credit_History_Age": _where(p(0.0903), np.nan, history),
-        "Payment_of_Min_Amount": _where(p(0.12007), cs.MIN_AMOUNT_TOKEN,
-                                        _per_row(c["min_payment"])),
+        "Payment_of_Min_Amount": _where(
+            p(0.12007), cs.MIN_AMOUNT_TOKEN, _per_row(c["min_payment"])
+        ),
         "Total_EMI_per_month": emi,
-        "Amount_invested_monthly": _where(p(0.04479), np.nan, _where(
-            p(0.04305), cs.INVESTED_TOKEN, _texts(r["invested"]))),
+        "Amount_invested_monthly": _where(
+            p(0.04479), np.nan, _where(p(0.04305), cs.INVESTED_TOKEN, _texts(r["invested"]))
+        ),
         "Payment_Behaviour": _where(p(0.076), cs.BEHAVIOUR_TOKEN, r["behaviour"]),
-        "Monthly_Balance": _where(p(0.012), np.nan, _where(
-            p(0.00009), cs.BALANCE_TOKEN, _texts(r["balance"]))),
+        "Monthly_Balance": _where(
+            p(0.012), np.nan, _where(p(0.00009), cs.BALANCE_TOKEN, _texts(r["balance"]))
+        ),
         "Credit_Score": labels,
     }
     return pd.DataFrame(frame, columns=list(cs.RAW_COLUMNS))
@@ -295,8 +366,6 @@ def _dirty_frame(rng: np.random.Generator, c: dict[str, np.ndarray], r: dict[str
 
 def write(data: SyntheticData, output: str) -> str:
     """Write the raw CSV and its true-probability side file; return the side file's path."""
-    from pathlib import Path
-
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     data.raw.to_csv(path, index=False)
@@ -305,9 +374,7 @@ def write(data: SyntheticData, output: str) -> str:
     return str(side)
 
 
-def true_proba_path(raw_path: object) -> object:
+def true_proba_path(raw_path: str | Path) -> Path:
     """Where the true probabilities of a synthetic raw file live."""
-    from pathlib import Path
-
-    path = Path(str(raw_path))
+    path = Path(raw_path)
     return path.with_name(path.stem + ".true_proba.csv")

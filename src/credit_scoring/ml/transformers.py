@@ -71,7 +71,7 @@ class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         names: list[str] = []
         for column in get_profile(self.profile).inputs:
             if column.kind is ColumnKind.LOAN_LIST:
-                names += [f"{column.name}={loan}" for loan in column.categories]
+                names += [loan_feature_name(column.name, loan) for loan in column.categories]
             elif column.name == "Payment_Behaviour":
                 names += ["Payment_Behaviour_high_spent", "Payment_Behaviour_value_size"]
             else:
@@ -86,7 +86,8 @@ class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             if column.kind is ColumnKind.LOAN_LIST:
                 text = values.astype("string")
                 for loan in column.categories:
-                    features[f"{column.name}={loan}"] = text.str.count(loan).astype("float64")
+                    count = text.str.count(loan).astype("float64")
+                    features[loan_feature_name(column.name, loan)] = count
             elif column.name == "Payment_Behaviour":
                 text = values.astype("string")
                 features["Payment_Behaviour_high_spent"] = _flag(text, "High_spent")
@@ -94,8 +95,8 @@ class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 codes = size.map({"Small": 0.0, "Medium": 1.0, "Large": 2.0})
                 features["Payment_Behaviour_value_size"] = codes.astype("float64")
             elif column.kind is ColumnKind.CATEGORY:
-                codes = {category: float(i) for i, category in enumerate(column.categories)}
-                features[column.name] = values.map(codes).astype("float64")
+                positions = {category: float(i) for i, category in enumerate(column.categories)}
+                features[column.name] = values.map(positions).astype("float64")
             else:
                 features[column.name] = values.astype("float64")
         return pd.DataFrame(features, index=X.index)
@@ -103,6 +104,11 @@ class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the encoded features."""
         return np.asarray(self._names(), dtype=object)
+
+
+def loan_feature_name(column: str, loan: str) -> str:
+    """Feature name of one loan type's count, safe for every model library."""
+    return f"{column}_count_" + loan.replace(" ", "_").replace("-", "_")
 
 
 def _flag(text: pd.Series, prefix: str) -> pd.Series:

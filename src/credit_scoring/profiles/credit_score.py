@@ -100,9 +100,7 @@ BALANCE_TOKEN = "__-333333333333333333333333333__"
 
 INPUTS: tuple[InputColumn, ...] = (
     InputColumn("Age", N, "Age in years", "idade", 14, 100, integer=True, required=True),
-    InputColumn(
-        "Annual_Income", N, "Annual income", "renda_anual", 0, 200_000, required=True
-    ),
+    InputColumn("Annual_Income", N, "Annual income", "renda_anual", 0, 200_000, required=True),
     InputColumn(
         "Monthly_Inhand_Salary", N, "Monthly take-home salary", "salario_liquido_mensal", 0, 20_000
     ),
@@ -140,7 +138,12 @@ INPUTS: tuple[InputColumn, ...] = (
         integer=True,
     ),
     InputColumn(
-        "Changed_Credit_Limit", N, "Change of the credit limit, %", "variacao_limite_credito", -50, 50
+        "Changed_Credit_Limit",
+        N,
+        "Change of the credit limit, %",
+        "variacao_limite_credito",
+        -50,
+        50,
     ),
     InputColumn(
         "Num_Credit_Inquiries",

@@ -1,0 +1,86 @@
+"""Metrics, the decision threshold, and the Bayes-ceiling comparison."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    log_loss,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+
+
+def choose_threshold(is_risk: np.ndarray, risk_proba: np.ndarray, target_recall: float) -> float:
+    """The highest threshold t whose rule "risk when p >= t" reaches the target recall."""
+    if not 0 < target_recall <= 1:
+        raise ValueError("target recall must be in (0, 1]")
+    positives = np.sort(risk_proba[is_risk.astype(bool)])[::-1]
+    if len(positives) == 0:
+        raise ValueError("no risk-class rows to choose a threshold from")
+    needed = math.ceil(target_recall * len(positives))
+    return float(positives[needed - 1])
+
+
+def decision_metrics(
+    is_risk: np.ndarray, risk_proba: np.ndarray, threshold: float
+) -> dict[str, float]:
+    """Recall and precision of the risk class, and the approval rate, at a threshold."""
+    denied = risk_proba >= threshold
+    risk = is_risk.astype(bool)
+    return {
+        "threshold": float(threshold),
+        "risk_recall": float(denied[risk].mean()) if risk.any() else float("nan"),
+        "risk_precision": float(risk[denied].mean()) if denied.any() else float("nan"),
+        "approval_rate": float(1 - denied.mean()),
+    }
+
+
+def classification_metrics(
+    y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], risk_index: int
+) -> dict[str, Any]:
+    """Per-class P/R/F1, macro F1, accuracy, AUCs, Brier score, log loss, confusion matrix."""
+    predicted = np.argmax(proba, axis=1)
+    labels = list(range(len(classes)))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y, predicted, labels=labels, zero_division=0
+    )
+    one_hot = np.eye(len(classes))[y]
+    per_class = {
+        name: {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+        }
+        for i, name in enumerate(classes)
+    }
+    return {
+        "rows": int(len(y)),
+        "macro_f1": float(f1_score(y, predicted, average="macro")),
+        "accuracy": float(accuracy_score(y, predicted)),
+        "roc_auc_ovr": float(roc_auc_score(y, proba, multi_class="ovr", labels=labels)),
+        "risk_vs_rest_auc": float(roc_auc_score(y == risk_index, proba[:, risk_index])),
+        "brier": float(np.mean(np.sum((proba - one_hot) ** 2, axis=1))),
+        "log_loss": float(log_loss(y, np.clip(proba, 1e-15, 1), labels=labels)),
+        "per_class": per_class,
+        "confusion_matrix": confusion_matrix(y, predicted, labels=labels).tolist(),
+    }
+
+
+def full_metrics(
+    y: np.ndarray,
+    proba: np.ndarray,
+    classes: tuple[str, ...],
+    risk_index: int,
+    threshold: float,
+) -> dict[str, Any]:
+    """Classification metrics plus the decision metrics at ``threshold``."""
+    metrics = classification_metrics(y, proba, classes, risk_index)
+    metrics["decision"] = decision_metrics(y == risk_index, proba[:, risk_index], threshold)
+    return metrics

@@ -1,0 +1,160 @@
+"""The human-readable training report: markdown tables and PNG plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.calibration import calibration_curve  # noqa: E402
+from sklearn.metrics import roc_curve  # noqa: E402
+
+
+def _save(figure: Any, path: Path) -> str:
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path.name
+
+
+def plot_confusion(matrix: list[list[int]], classes: tuple[str, ...], path: Path) -> str:
+    """Confusion matrix (rows: actual, columns: predicted), with counts."""
+    figure, axes = plt.subplots(figsize=(4.5, 4))
+    values = np.asarray(matrix)
+    axes.imshow(values, cmap="Blues")
+    axes.set_xticks(range(len(classes)), classes)
+    axes.set_yticks(range(len(classes)), classes)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("actual")
+    for (row, col), count in np.ndenumerate(values):
+        axes.text(col, row, str(count), ha="center", va="center")
+    axes.set_title("Confusion matrix (test customers)")
+    return _save(figure, path)
+
+
+def plot_roc(y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], path: Path) -> str:
+    """One-vs-rest ROC curve per class."""
+    figure, axes = plt.subplots(figsize=(4.5, 4))
+    for index, name in enumerate(classes):
+        fpr, tpr, _ = roc_curve(y == index, proba[:, index])
+        axes.plot(fpr, tpr, label=name)
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey")
+    axes.set_xlabel("false positive rate")
+    axes.set_ylabel("true positive rate")
+    axes.legend()
+    axes.set_title("ROC, one vs rest")
+    return _save(figure, path)
+
+
+def plot_calibration(y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], path: Path) -> str:
+    """Reliability curve per class (10 quantile bins)."""
+    figure, axes = plt.subplots(figsize=(4.5, 4))
+    for index, name in enumerate(classes):
+        observed, predicted = calibration_curve(
+            y == index, proba[:, index], n_bins=10, strategy="quantile"
+        )
+        axes.plot(predicted, observed, marker="o", label=name)
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey")
+    axes.set_xlabel("predicted probability")
+    axes.set_ylabel("observed frequency")
+    axes.legend()
+    axes.set_title("Calibration")
+    return _save(figure, path)
+
+
+def plot_importance(importance: dict[str, float], path: Path, top: int = 20) -> str:
+    """Horizontal bars of the largest normalised importances."""
+    ranked = sorted(importance.items(), key=lambda item: item[1])[-top:]
+    figure, axes = plt.subplots(figsize=(6, 0.3 * len(ranked) + 1))
+    axes.barh([name for name, _ in ranked], [value for _, value in ranked])
+    axes.set_xlabel("share of importance")
+    axes.set_title("Feature importance")
+    return _save(figure, path)
+
+
+def _metrics_row(name: str, metrics: dict[str, Any]) -> str:
+    return (
+        f"| {name} | {metrics['macro_f1']:.4f} | {metrics['accuracy']:.4f} | "
+        f"{metrics['log_loss']:.4f} | {metrics['roc_auc_ovr']:.4f} | "
+        f"{metrics['risk_vs_rest_auc']:.4f} | {metrics['brier']:.4f} |"
+    )
+
+
+def _per_class_table(metrics: dict[str, Any]) -> list[str]:
+    lines = ["| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for name, values in metrics["per_class"].items():
+        lines.append(
+            f"| {name} | {values['precision']:.4f} | {values['recall']:.4f} | "
+            f"{values['f1']:.4f} | {values['support']} |"
+        )
+    return lines
+
+
+def write_report(metadata: dict[str, Any], plots: dict[str, str], path: Path) -> None:
+    """Write report.md from the metadata the artifact carries."""
+    metrics = metadata["metrics"]
+    test = metrics["test"]
+    decision = test["decision"]
+    header = "| model | macro F1 | accuracy | log loss | ROC AUC (ovr) | risk AUC | Brier |"
+    lines = [
+        f"# Model report: {metadata['version']}",
+        "",
+        f"- Profile: `{metadata['profile']}`; classes {metadata['classes']}; "
+        f"risk class `{metadata['risk_class']}`.",
+        f"- Trained on: **{metadata['training_data']['kind']}** data, "
+        f"`{metadata['training_data']['path']}` ({metadata['training_data']['rows']} rows, "
+        f"sha256 `{metadata['training_data']['sha256'][:12]}…`).",
+        f"- Chosen model: **{metadata['model']['chosen']}** ({metadata['model']['reason']}).",
+        f"- Split: {metrics['split']['train_customers']} training customers, "
+        f"{metrics['split']['test_customers']} test customers, no customer on both sides; "
+        f"{metrics['split']['folds']}-fold grouped cross-validation on the training customers.",
+        "",
+        "## Grouped cross-validation (out-of-fold, training customers)",
+        "",
+        header,
+        "|---|---|---|---|---|---|---|",
+        *[_metrics_row(name, values) for name, values in metrics["cross_validation"].items()],
+        "",
+        "## Customer-disjoint test set",
+        "",
+        header,
+        "|---|---|---|---|---|---|---|",
+        _metrics_row(f"{metadata['model']['chosen']} (customer-cleaned rows)", test),
+        _metrics_row("same model, single raw records as served", metrics["test_raw_records"]),
+        *(
+            [_metrics_row("Bayes ceiling (true probabilities)", metrics["bayes_ceiling"])]
+            if "bayes_ceiling" in metrics
+            else []
+        ),
+        "",
+        *_per_class_table(test),
+        "",
+        "## Decision policy",
+        "",
+        f"`NEGADO` when P({metadata['risk_class']}) >= **{metadata['threshold']:.4f}**, "
+        f"chosen on out-of-fold predictions for a target {metadata['risk_class']} recall of "
+        f"{metadata['threshold_policy']['target_recall']} "
+        f"(+ margin {metadata['threshold_policy']['margin']}).",
+        "",
+        f"On the test customers: {metadata['risk_class']} recall "
+        f"**{decision['risk_recall']:.4f}**, precision {decision['risk_precision']:.4f}, "
+        f"approval rate **{decision['approval_rate']:.4f}**.",
+        "",
+    ]
+    if "bayes_ceiling" in metrics:
+        gap = metrics["bayes_ceiling"]["macro_f1"] - test["macro_f1"]
+        lines += [
+            "## Bayes ceiling",
+            "",
+            "The data is synthetic: its generator wrote the true class probabilities of every "
+            "row. Scoring those on the same test rows gives the best achievable metrics.",
+            f"Macro F1 gap to the ceiling: **{gap:.4f}**.",
+            "",
+        ]
+    lines += ["## Plots", ""] + [f"![{name}]({file})" for name, file in plots.items()]
+    path.write_text("\n".join(lines) + "\n")

@@ -1,0 +1,49 @@
+"""Shared fixtures: small synthetic data and a tiny trained artifact, made once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from credit_scoring.ml import synthetic
+from credit_scoring.ml.artifact import Artifact, load_artifact
+from credit_scoring.ml.training import TrainConfig, train
+from credit_scoring.profiles import Profile, get_profile
+
+
+@pytest.fixture(scope="session")
+def profile() -> Profile:
+    return get_profile("credit_score")
+
+
+@pytest.fixture(scope="session")
+def generated() -> synthetic.SyntheticData:
+    """16,000 rows (2,000 customers): enough for rates within a percent or so."""
+    return synthetic.generate(rows=16_000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def raw_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4,000-row synthetic raw file with its true-probability side file."""
+    path = tmp_path_factory.mktemp("data") / "synthetic_train.csv"
+    synthetic.write(synthetic.generate(rows=4_000, seed=11), str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def raw_frame(raw_file: Path) -> pd.DataFrame:
+    return pd.read_csv(raw_file, dtype=str)
+
+
+@pytest.fixture(scope="session")
+def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny-preset artifact trained on the 4,000-row file."""
+    root = tmp_path_factory.mktemp("models")
+    return train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
+
+
+@pytest.fixture(scope="session")
+def artifact(trained_dir: Path) -> Artifact:
+    return load_artifact(trained_dir)

@@ -1,0 +1,121 @@
+"""Record-level cleaning of every dirt token and impossible value in RAW_FORMAT.md."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from credit_scoring.ml.parsing import format_loan_list, loan_items, parse_column
+from credit_scoring.profiles import Profile
+
+
+def parse(profile: Profile, name: str, values: list[object]) -> list[object]:
+    parsed = parse_column(pd.Series(values, dtype=object), profile.input(name))
+    return [None if (isinstance(v, float) and math.isnan(v)) else v for v in parsed]
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "expected"),
+    [
+        (
+            "Age",
+            ["28", "28_", "-500", "8698", "4808_", "56", None],
+            [28, 28, None, None, None, 56, None],
+        ),
+        ("Annual_Income", ["34847.84_", "10909427.0", "7005.93"], [34847.84, None, 7005.93]),
+        ("Num_Bank_Accounts", ["1798", "-1", "6"], [None, None, 6]),
+        ("Num_Credit_Card", ["1385", "11", "12"], [None, 11, None]),
+        ("Interest_Rate", ["5797", "59", "34", "1"], [None, None, 34, 1]),
+        ("Num_of_Loan", ["-100", "3_", "1464", "0"], [None, 3, None, 0]),
+        ("Num_of_Delayed_Payment", ["-3", "8_", "4397", None, "19"], [None, 8, None, None, 19]),
+        (
+            "Changed_Credit_Limit",
+            ["_", "4.710000000000001", "-6.49"],
+            [None, 4.710000000000001, -6.49],
+        ),
+        ("Num_Credit_Inquiries", ["2597.0", "4.0", None], [None, 4.0, None]),
+        ("Outstanding_Debt", ["1328.93_", "0.23"], [1328.93, 0.23]),
+        ("Total_EMI_per_month", ["82331.0", "0.0", "27.442089"], [None, 0.0, 27.442089]),
+        (
+            "Amount_invested_monthly",
+            ["__10000__", "80.41529543900253", None],
+            [None, 80.41529543900253, None],
+        ),
+        (
+            "Monthly_Balance",
+            ["__-333333333333333333333333333__", "312.49408867943663"],
+            [None, 312.49408867943663],
+        ),
+        ("Delay_from_due_date", ["-5", "67", "-6"], [-5, 67, None]),
+    ],
+)
+def test_numbers_strip_underscores_and_drop_tokens_and_impossible_values(
+    profile: Profile, column: str, raw: list[object], expected: list[object]
+) -> None:
+    assert parse(profile, column, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "expected"),
+    [
+        (
+            "Occupation",
+            ["_______", "Lawyer", "Media_Manager", "Pilot"],
+            [None, "Lawyer", "Media_Manager", None],
+        ),
+        ("Credit_Mix", ["_", "Good", "Bad", "Standard"], [None, "Good", "Bad", "Standard"]),
+        ("Payment_of_Min_Amount", ["NM", "Yes", "No"], [None, "Yes", "No"]),
+        (
+            "Payment_Behaviour",
+            ["!@9#%8", "Low_spent_Small_value_payments"],
+            [None, "Low_spent_Small_value_payments"],
+        ),
+    ],
+)
+def test_category_tokens_become_missing(
+    profile: Profile, column: str, raw: list[object], expected: list[object]
+) -> None:
+    assert parse(profile, column, raw) == expected
+
+
+def test_credit_history_age_from_text_or_months(profile: Profile) -> None:
+    raw = [
+        "22 Years and 1 Months",
+        "0 Years and 1 Months",
+        "33 Years and 8 Months",
+        "200",
+        None,
+        "soon",
+    ]
+    assert parse(profile, "Credit_History_Age", raw) == [265, 1, 404, 200, None, None]
+
+
+def test_numeric_series_pass_through_and_are_range_checked(profile: Profile) -> None:
+    parsed = parse_column(pd.Series([30.0, 8153.0, float("nan")]), profile.input("Age"))
+    assert parsed.iloc[0] == 30 and parsed.iloc[1:].isna().all()
+
+
+def test_loan_lists_from_kaggle_text_and_json(profile: Profile) -> None:
+    types = profile.input("Type_of_Loan").categories
+    assert loan_items("Personal Loan, and Student Loan", types) == ["Personal Loan", "Student Loan"]
+    assert loan_items("Auto Loan, Auto Loan, and Not Specified", types) == [
+        "Auto Loan",
+        "Auto Loan",
+        "Not Specified",
+    ]
+    assert loan_items('["Auto Loan", "Payday Loan"]', types) == ["Auto Loan", "Payday Loan"]
+    assert loan_items(["Mortgage Loan"], types) == ["Mortgage Loan"]
+    assert loan_items(None, types) is None
+    assert format_loan_list(["A", "B"]) == "A, and B"
+    assert format_loan_list(["A", "B", "C"]) == "A, B, and C"
+
+
+def test_parsing_canonical_values_again_changes_nothing(
+    profile: Profile, raw_frame: pd.DataFrame
+) -> None:
+    for column in profile.inputs:
+        once = parse_column(raw_frame[column.name], column)
+        twice = parse_column(once, column)
+        pd.testing.assert_series_equal(once, twice, check_dtype=False, obj=column.name)

@@ -1,0 +1,91 @@
+"""Clear errors for raw files that do not match the format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from credit_scoring.ml.raw_data import RawFormatError, default_training_file, load_raw
+from credit_scoring.profiles import Profile
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def test_real_file_loads(raw_file: Path, profile: Profile) -> None:
+    frame = load_raw(raw_file, profile)
+    assert frame.shape == (4000, 28)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda f: f.drop(columns=["Age", "SSN"]), "missing columns: Age, SSN"),
+        (lambda f: f.assign(Extra=1), "unexpected columns: Extra"),
+        (lambda f: f.drop(columns=["Credit_Score"]), "missing columns: Credit_Score"),
+        (
+            lambda f: f.rename(columns={"Annual_Income": "annual_income"}),
+            "missing columns: Annual_Income; unexpected columns: annual_income",
+        ),
+    ],
+)
+def test_column_problems_are_named(
+    raw_frame: pd.DataFrame, profile: Profile, tmp_path: Path, mutate: object, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    mutate(raw_frame.head(10)).to_csv(path, index=False)  # type: ignore[operator]
+    with pytest.raises(RawFormatError, match=message):
+        load_raw(path, profile)
+
+
+def test_target_is_optional_when_not_required(
+    raw_frame: pd.DataFrame, profile: Profile, tmp_path: Path
+) -> None:
+    path = tmp_path / "no_target.csv"
+    raw_frame.head(5).drop(columns=["Credit_Score"]).to_csv(path, index=False)
+    assert len(load_raw(path, profile, require_target=False)) == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "not a CSV file with a header"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not a CSV file"),
+    ],
+)
+def test_empty_or_binary_files(
+    tmp_path: Path, profile: Profile, content: str | bytes, message: str
+) -> None:
+    with pytest.raises(RawFormatError, match=message):
+        load_raw(write(tmp_path / "x.csv", content), profile)
+
+
+def test_header_only_and_ragged_rows(
+    raw_frame: pd.DataFrame, profile: Profile, tmp_path: Path
+) -> None:
+    header = ",".join(raw_frame.columns)
+    with pytest.raises(RawFormatError, match="no rows"):
+        load_raw(write(tmp_path / "h.csv", header + "\n"), profile)
+    ragged = header + "\n" + ",".join(["1"] * 28) + "\n" + ",".join(["1"] * 31) + "\n"
+    with pytest.raises(RawFormatError, match="malformed CSV.*Expected 28 fields"):
+        load_raw(write(tmp_path / "r.csv", ragged), profile)
+
+
+def test_missing_file(tmp_path: Path, profile: Profile) -> None:
+    with pytest.raises(RawFormatError, match="no such file"):
+        load_raw(tmp_path / "nope.csv", profile)
+
+
+def test_real_file_is_preferred_over_synthetic(tmp_path: Path, profile: Profile) -> None:
+    folder = tmp_path / "raw" / "credit_score"
+    folder.mkdir(parents=True)
+    assert default_training_file(profile, tmp_path).name == "synthetic_train.csv"
+    (folder / "train.csv").write_text("x")
+    assert default_training_file(profile, tmp_path).name == "train.csv"

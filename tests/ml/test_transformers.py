@@ -1,0 +1,69 @@
+"""The Pipeline's transformers follow scikit-learn's conventions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from credit_scoring.ml.transformers import FeatureEncoder, InputColumnsError, RecordCleaner
+from credit_scoring.profiles import Profile
+
+
+@pytest.mark.parametrize("transformer", [RecordCleaner, FeatureEncoder])
+def test_init_only_stores_parameters_and_clone_works(transformer: type) -> None:
+    instance = transformer(profile="credit_score")
+    assert instance.get_params() == {"profile": "credit_score"}
+    assert clone(instance).get_params() == instance.get_params()
+    assert not [name for name in vars(instance) if name.endswith("_")]
+
+
+def test_fit_returns_self_and_names_match_output(profile: Profile, raw_frame: pd.DataFrame) -> None:
+    cleaner = RecordCleaner()
+    assert cleaner.fit(raw_frame) is cleaner
+    clean = cleaner.transform(raw_frame)
+    assert list(clean.columns) == list(cleaner.get_feature_names_out())
+    encoder = FeatureEncoder()
+    assert encoder.fit(clean) is encoder
+    encoded = encoder.transform(clean)
+    assert list(encoded.columns) == list(encoder.get_feature_names_out())
+    assert list(encoder.feature_names_out_) == list(encoded.columns)
+    assert all(dtype == np.float64 for dtype in encoded.dtypes)
+
+
+def test_encoding_of_categories_and_loans() -> None:
+    record = pd.DataFrame(
+        [
+            {
+                "Credit_Mix": "Good",
+                "Payment_of_Min_Amount": "Yes",
+                "Occupation": None,
+                "Payment_Behaviour": "High_spent_Large_value_payments",
+                "Type_of_Loan": "Auto Loan, Auto Loan, and Payday Loan",
+            }
+        ]
+    )
+    profile_inputs = RecordCleaner().fit(record).get_feature_names_out()
+    for name in profile_inputs:
+        if name not in record:
+            record[name] = np.nan
+    encoded = FeatureEncoder().fit(record).transform(RecordCleaner().fit(record).transform(record))
+    row = encoded.iloc[0]
+    assert row["Credit_Mix"] == 2 and row["Payment_of_Min_Amount"] == 1
+    assert np.isnan(row["Occupation"])
+    assert row["Payment_Behaviour_high_spent"] == 1 and row["Payment_Behaviour_value_size"] == 2
+    assert row["Type_of_Loan_count_Auto_Loan"] == 2 and row["Type_of_Loan_count_Payday_Loan"] == 1
+    assert row["Type_of_Loan_count_Student_Loan"] == 0
+
+
+def test_missing_input_columns_are_named(raw_frame: pd.DataFrame) -> None:
+    with pytest.raises(InputColumnsError, match="Age, Occupation"):
+        RecordCleaner().fit(raw_frame).transform(raw_frame.drop(columns=["Age", "Occupation"]))
+
+
+def test_single_record_goes_through_the_same_code_as_a_batch(raw_frame: pd.DataFrame) -> None:
+    cleaner = RecordCleaner().fit(raw_frame)
+    batch = cleaner.transform(raw_frame.iloc[:20])
+    one_by_one = pd.concat([cleaner.transform(raw_frame.iloc[[i]]) for i in range(20)])
+    pd.testing.assert_frame_equal(batch, one_by_one, check_dtype=False)
