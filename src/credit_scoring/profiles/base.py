@@ -21,7 +21,9 @@ class InputColumn:
 
     The single source of truth for both the record-level cleaning (values outside
     ``[minimum, maximum]`` or among ``tokens`` become missing) and the API schema
-    (the same range rejects a request with a 422).
+    (the same range rejects a request with a 422). ``required`` inputs must be sent
+    to the API; the others may be omitted or null because the model was trained
+    with them missing.
     """
 
     name: str
@@ -33,7 +35,7 @@ class InputColumn:
     integer: bool = False
     categories: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()
-    required: bool = False
+    required: bool = True
 
 
 @dataclass(frozen=True)

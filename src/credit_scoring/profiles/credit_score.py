@@ -99,8 +99,8 @@ INVESTED_TOKEN = "__10000__"
 BALANCE_TOKEN = "__-333333333333333333333333333__"
 
 INPUTS: tuple[InputColumn, ...] = (
-    InputColumn("Age", N, "Age in years", "idade", 14, 100, integer=True, required=True),
-    InputColumn("Annual_Income", N, "Annual income", "renda_anual", 0, 200_000, required=True),
+    InputColumn("Age", N, "Age in years", "idade", 14, 100, integer=True),
+    InputColumn("Annual_Income", N, "Annual income", "renda_anual", 0, 200_000),
     InputColumn(
         "Monthly_Inhand_Salary", N, "Monthly take-home salary", "salario_liquido_mensal", 0, 20_000
     ),
@@ -118,6 +118,7 @@ INPUTS: tuple[InputColumn, ...] = (
         "Loan types: the Kaggle text list or a JSON list",
         "tipos_emprestimos",
         categories=LOAN_TYPES,
+        required=False,
     ),
     InputColumn(
         "Delay_from_due_date",
@@ -161,6 +162,7 @@ INPUTS: tuple[InputColumn, ...] = (
         "mix_credito",
         categories=CREDIT_MIXES,
         tokens=(CREDIT_MIX_TOKEN,),
+        required=False,
     ),
     InputColumn("Outstanding_Debt", N, "Outstanding debt", "divida_pendente", 0, 10_000),
     InputColumn(
@@ -198,6 +200,7 @@ INPUTS: tuple[InputColumn, ...] = (
         0,
         5_000,
         tokens=(INVESTED_TOKEN,),
+        required=False,
     ),
     InputColumn(
         "Monthly_Balance",
@@ -207,6 +210,7 @@ INPUTS: tuple[InputColumn, ...] = (
         -10_000,
         10_000,
         tokens=(BALANCE_TOKEN,),
+        required=False,
     ),
     InputColumn(
         "Occupation",
@@ -223,6 +227,7 @@ INPUTS: tuple[InputColumn, ...] = (
         "comportamento_pagamento",
         categories=PAYMENT_BEHAVIOURS,
         tokens=(BEHAVIOUR_TOKEN,),
+        required=False,
     ),
 )
 
@@ -238,6 +243,9 @@ CREDIT_SCORE = Profile(
     real_data_hint="data/raw/credit_score/train.csv",
     period_column="Month",
     periods=MONTHS,
+    # Credit_Mix is constant per customer, but it is deliberately not filled from the
+    # customer's other months: an API client may omit it (the Portuguese seed does),
+    # so the model must learn from rows where it is unknown, as the `_` token makes it.
     customer_constants=(
         "Age",
         "Occupation",
@@ -247,7 +255,6 @@ CREDIT_SCORE = Profile(
         "Num_Credit_Card",
         "Interest_Rate",
         "Num_of_Loan",
-        "Credit_Mix",
         "Outstanding_Debt",
         "Payment_of_Min_Amount",
         "Total_EMI_per_month",
