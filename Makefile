@@ -13,10 +13,18 @@ RAW_SYNTH := data/raw/$(PROFILE)/synthetic_train.csv
 MODELS := src/models
 PORT ?= 8000
 
-.PHONY: help install lint format test data train train-quick score clean
+.PHONY: help run install lint format test data train train-quick score clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: install ## set everything up (data, a quick model if none) and serve the API on port 8000
+	@[ -f $(RAW_REAL) ] || [ -f $(RAW_SYNTH) ] || $(MAKE) --no-print-directory data
+	@if [ ! -f $(MODELS)/$(PROFILE)/LATEST ]; then \
+		echo "no model yet: training with the quick preset (make train runs the full search)"; \
+		$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick; fi
+	@$(BIN)/credit-scoring dev-key
+	$(BIN)/credit-scoring serve --port $(PORT)
 
 $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

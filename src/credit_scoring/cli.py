@@ -104,3 +104,49 @@ def score(
     except (ArtifactError, RawFormatError) as error:
         _fail(str(error))
     typer.echo(f"scored {rows} rows with {artifact.version} into {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API (settings from CREDIT_* environment variables and .env)."""
+    import uvicorn
+
+    uvicorn.run(
+        "credit_scoring.service.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=None,
+    )
+
+
+@app.command("dev-key")
+def dev_key(
+    env_file: Annotated[Path, typer.Option(help="The .env file that gets the key's hash.")] = Path(
+        ".env"
+    ),
+    key_file: Annotated[Path, typer.Option(help="Where the local key itself is kept.")] = Path(
+        "data/dev_api_key"
+    ),
+) -> None:
+    """Create (once) and print a development API key; its sha256 goes into .env."""
+    from credit_scoring.service.dev_key import DEV_CLIENT, ensure_dev_key
+
+    key = ensure_dev_key(env_file, key_file)
+    typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
+    typer.echo(f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
+               "-d @../shared/contracts/credit_score_english.json http://127.0.0.1:8000/predict")
+
+
+@app.command("hash-key")
+def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to configure.")]) -> None:
+    """Print the sha256 under which an API key goes into CREDIT_API_KEYS."""
+    from credit_scoring.service.auth import hash_key
+
+    typer.echo(hash_key(key))

@@ -47,6 +47,12 @@ def parse_number(values: pd.Series, column: InputColumn) -> pd.Series:
     return _within_range(numbers, column)
 
 
+def history_text_months(text: str) -> int | None:
+    """Months in "22 Years and 1 Months"; None when the text has another shape."""
+    match = _HISTORY_TEXT.match(text)
+    return int(match[1]) * 12 + int(match[2]) if match else None
+
+
 def parse_history_age(values: pd.Series, column: InputColumn) -> pd.Series:
     """Months of credit history from a number or "22 Years and 1 Months"."""
     if pd.api.types.is_numeric_dtype(values.dtype):
@@ -68,6 +74,11 @@ def parse_category(values: pd.Series, column: InputColumn) -> pd.Series:
     return known
 
 
+def split_loan_text(text: str) -> list[str]:
+    """Items of Kaggle's loan list text ("A, B, and C")."""
+    return [item for item in _LOAN_SPLIT.split(text.strip()) if item]
+
+
 def loan_items(value: object, loan_types: Iterable[str]) -> list[str] | None:
     """The loan types in one raw value (Kaggle text list or JSON list); None if unknown."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
@@ -83,7 +94,7 @@ def loan_items(value: object, loan_types: Iterable[str]) -> list[str] | None:
                 return None
             items = [str(item).strip() for item in decoded]
         else:
-            items = [item for item in _LOAN_SPLIT.split(text) if item]
+            items = split_loan_text(text)
     allowed = set(loan_types)
     return [item for item in items if item in allowed]
 

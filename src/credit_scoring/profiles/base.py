@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class ColumnKind(str, Enum):
@@ -58,6 +59,7 @@ class Profile:
     non_decreasing: tuple[str, ...] = ()
     customer_median_fill: tuple[str, ...] = ()
     identifying_columns: tuple[str, ...] = field(default_factory=tuple)
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def input_names(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
 
 N = ColumnKind.NUMBER
@@ -143,8 +145,8 @@ INPUTS: tuple[InputColumn, ...] = (
         N,
         "Change of the credit limit, %",
         "variacao_limite_credito",
-        -50,
-        50,
+        -100,
+        1_000,
     ),
     InputColumn(
         "Num_Credit_Inquiries",
@@ -231,6 +233,58 @@ INPUTS: tuple[InputColumn, ...] = (
     ),
 )
 
+# The payloads the existing clients send (shared/contracts), shown in /docs.
+ENGLISH_EXAMPLE: dict[str, Any] = {
+    "data": {
+        "Age": "40",
+        "Annual_Income": "100000",
+        "Monthly_Inhand_Salary": "8000",
+        "Num_Bank_Accounts": "2",
+        "Num_Credit_Card": "4",
+        "Interest_Rate": "10",
+        "Num_of_Loan": "2",
+        "Delay_from_due_date": "4",
+        "Num_of_Delayed_Payment": "11",
+        "Changed_Credit_Limit": "6",
+        "Num_Credit_Inquiries": "3",
+        "Outstanding_Debt": "2000",
+        "Credit_Utilization_Ratio": "30",
+        "Credit_History_Age": "200",
+        "Total_EMI_per_month": "50",
+        "Amount_invested_monthly": "250",
+        "Monthly_Balance": "400",
+        "Occupation": "Doctor",
+        "Credit_Mix": "Good",
+        "Payment_of_Min_Amount": "No",
+        "Payment_Behaviour": "High_spent_Large_value_payments",
+    }
+}
+PORTUGUESE_EXAMPLE: dict[str, Any] = {
+    "data": {
+        "idade": 30,
+        "renda_anual": 75000.0,
+        "salario_liquido_mensal": 4800.0,
+        "qtd_contas_bancarias": 2,
+        "qtd_cartoes_credito": 1,
+        "taxa_juros": 3.0,
+        "qtd_emprestimos": 0,
+        "dias_atraso_pagamento": 0,
+        "qtd_pagamentos_atrasados": 0,
+        "variacao_limite_credito": 200.0,
+        "qtd_consultas_credito": 1,
+        "divida_pendente": 500.0,
+        "percentual_utilizacao_credito": 20.0,
+        "total_emprestimos_mensal": 0.0,
+        "valor_investido_mensal": 1000.0,
+        "saldo_mensal": 2500.0,
+        "tempo_historico_credito_meses": 60,
+        "ocupacao": "Developer",
+        "pagamento_valor_minimo": "No",
+        "comportamento_pagamento": "High_spent_Large_value_payments",
+        "tipos_emprestimos": "Auto Loan",
+    }
+}
+
 CREDIT_SCORE = Profile(
     name="credit_score",
     raw_columns=RAW_COLUMNS,
@@ -263,4 +317,5 @@ CREDIT_SCORE = Profile(
     non_decreasing=("Num_Credit_Inquiries",),
     customer_median_fill=("Num_of_Delayed_Payment", "Changed_Credit_Limit"),
     identifying_columns=("ID", "Customer_ID", "Name", "SSN"),
+    examples={"english": ENGLISH_EXAMPLE, "portuguese": PORTUGUESE_EXAMPLE},
 )

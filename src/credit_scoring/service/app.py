@@ -1,0 +1,76 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from credit_scoring.ml.artifact import ArtifactError, load_artifact
+from credit_scoring.service.auth import KeyRing, RateLimiter
+from credit_scoring.service.errors import install_error_handlers
+from credit_scoring.service.middleware import RequestContextMiddleware
+from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.routes import prediction_router, probe_router
+from credit_scoring.service.settings import Settings
+from credit_scoring.service.state import ServiceState
+
+logger = logging.getLogger(__name__)
+
+
+def load_predictor(settings: Settings) -> Predictor:
+    """Load and verify the artifact named by the settings."""
+    artifact = load_artifact(settings.model_path)
+    if artifact.metadata.get("profile") != settings.profile:
+        raise ArtifactError(
+            f"the model at {settings.model_path} is for profile "
+            f"{artifact.metadata.get('profile')!r}, not {settings.profile!r}"
+        )
+    return Predictor(artifact, settings.decision_threshold)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; its lifespan loads the model once (503 on predictions if that fails)."""
+    state = ServiceState(
+        settings=settings,
+        keys=KeyRing(settings.api_keys),
+        limiter=RateLimiter(per_minute=settings.rate_limit_per_minute),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            state.predictor = load_predictor(settings)
+            logger.info("model loaded", extra={"model_version": state.predictor.version})
+        except (ArtifactError, OSError, ValueError) as error:
+            state.load_error = str(error)
+            logger.error("model not loaded: %s", error)
+        yield
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="Credit decision service",
+        version="1.0",
+        description="Scores credit applicants: class, probabilities and decision.",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.state.service = state
+    install_error_handlers(app, settings.profile)
+    app.include_router(probe_router())
+    app.include_router(prediction_router(settings.profile))
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn (``--factory``): settings from the environment, JSON logs."""
+    from credit_scoring.logging_setup import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_format=settings.log_json)
+    return create_app(settings)

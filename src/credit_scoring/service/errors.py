@@ -1,0 +1,139 @@
+"""Domain errors and the one place where every error becomes an HTTP response."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from credit_scoring.profiles import get_profile
+from credit_scoring.service.schemas import ErrorResponse, FieldError
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """An error with its HTTP status, machine-readable code and message."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers = headers or {}
+
+
+class ModelNotReady(ServiceError):
+    status, code = 503, "model_not_ready"
+
+
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+
+
+class RateLimited(ServiceError):
+    status, code = 429, "rate_limited"
+
+
+class PayloadTooLarge(ServiceError):
+    status, code = 413, "payload_too_large"
+
+
+def request_id_of(request: Request) -> str:
+    """The request id set by the request-context middleware."""
+    return str(getattr(request.state, "request_id", "unknown"))
+
+
+def error_response(
+    request_id: str,
+    status: int,
+    code: str,
+    message: str,
+    fields: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The JSON error body every failure answers with."""
+    body = ErrorResponse(request_id=request_id, error=code, message=message, fields=fields or [])
+    merged = {"X-Request-ID": request_id} | (headers or {})
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=merged)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part != "body"]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any], alias_of: dict[str, str]) -> str:
+    message = str(error.get("msg", "invalid value"))
+    location = error.get("loc", ())
+    name = str(location[-1]) if location else ""
+    if error.get("type") == "missing" and name in alias_of:
+        return f"Field required: send '{name}' (or its alias '{alias_of[name]}')"
+    if error.get("type") == "extra_forbidden":
+        return "Unknown field name (check the spelling; see the schema in /docs)"
+    return message
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None) -> bool:
+    """True when the body is empty, not JSON, or not declared as JSON."""
+    if not _is_json(content_type):
+        return True
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            return True
+        if error.get("type") == "missing" and tuple(error.get("loc", ())) == ("body",):
+            return True
+    return False
+
+
+def install_error_handlers(app: FastAPI, profile_name: str) -> None:
+    """Map validation, HTTP and domain errors to JSON responses carrying the request id."""
+    alias_of = {c.name: c.alias for c in get_profile(profile_name).inputs if c.alias}
+
+    async def validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = list(exc.errors())
+        request_id = request_id_of(request)
+        if _is_unparseable_body(errors, request.headers.get("content-type")):
+            return error_response(
+                request_id, 400, "invalid_json",
+                "The body must be a JSON object sent with Content-Type: application/json.",
+            )
+        fields = [
+            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=_message(e, alias_of),
+                       type=str(e.get("type", "value_error")))
+            for e in errors
+        ]
+        request.state.invalid_fields = [f.field for f in fields]
+        names = ", ".join(f.field for f in fields)
+        return error_response(request_id, 422, "validation_error", f"Invalid fields: {names}",
+                              fields)
+
+    async def http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return error_response(
+            request_id_of(request), exc.status_code, "http_error", str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
+
+    async def service(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ServiceError)
+        return error_response(
+            request_id_of(request), exc.status, exc.code, exc.message, headers=exc.headers
+        )
+
+    app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(ServiceError, service)

@@ -1,0 +1,116 @@
+"""Scoring validated records with the loaded artifact (one code path for single and batch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.decision import decide
+from credit_scoring.ml.parsing import format_loan_list
+from credit_scoring.profiles import ColumnKind, Profile, get_profile
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Outputs for a list of records, in their order."""
+
+    proba: np.ndarray
+    prediction: np.ndarray
+    credit_class: np.ndarray
+    risk_probability: np.ndarray
+    decision: np.ndarray
+
+
+def _raw_value(value: Any, kind: ColumnKind) -> Any:
+    """A validated field as the raw-format value the Pipeline reads."""
+    if value is None:
+        return None
+    if kind is ColumnKind.LOAN_LIST:
+        return format_loan_list([item.value for item in value])
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+class Predictor:
+    """The artifact's Pipeline plus the decision threshold in force."""
+
+    def __init__(self, artifact: Artifact, threshold_override: float | None = None) -> None:
+        self.artifact = artifact
+        self.profile: Profile = get_profile(artifact.metadata["profile"])
+        self.threshold = float(
+            artifact.metadata["threshold"] if threshold_override is None else threshold_override
+        )
+
+    @property
+    def version(self) -> str:
+        """The artifact's version name."""
+        return self.artifact.version
+
+    def frame(self, records: list[BaseModel]) -> pd.DataFrame:
+        """Validated records as a raw-format frame with the profile's input columns."""
+        rows = [
+            {c.name: _raw_value(getattr(r, c.name), c.kind) for c in self.profile.inputs}
+            for r in records
+        ]
+        return pd.DataFrame(rows, columns=self.profile.input_names).astype(object)
+
+    def score(self, records: list[BaseModel]) -> Scored:
+        """Class probabilities and decisions for ``records``."""
+        proba = self.artifact.pipeline.predict_proba(self.frame(records))
+        decisions = decide(proba, self.profile.classes, self.profile.risk_index, self.threshold)
+        return Scored(
+            proba=proba,
+            prediction=decisions.prediction,
+            credit_class=decisions.credit_class,
+            risk_probability=decisions.risk_probability,
+            decision=decisions.decision,
+        )
+
+    def item(self, scored: Scored, index: int) -> dict[str, Any]:
+        """The response fields of one scored record."""
+        return {
+            "prediction": int(scored.prediction[index]),
+            "credit_class": str(scored.credit_class[index]),
+            "probabilities": {
+                name: float(scored.proba[index, k]) for k, name in enumerate(self.profile.classes)
+            },
+            "risk_probability": float(scored.risk_probability[index]),
+            "decision": str(scored.decision[index]),
+        }
+
+    def public_metadata(self) -> dict[str, Any]:
+        """What GET /model shows: the artifact's metadata without internal paths."""
+        meta = self.artifact.metadata
+        training = {k: v for k, v in meta["training_data"].items() if k != "path"}
+        metrics = meta["metrics"]
+        return {
+            "version": meta["version"],
+            "profile": meta["profile"],
+            "created_at": meta["created_at"],
+            "git_commit": meta["git_commit"],
+            "training_data": training,
+            "model": {k: meta["model"][k] for k in ("chosen", "reason", "preset")},
+            "classes": meta["classes"],
+            "risk_class": meta["risk_class"],
+            "decision_threshold": self.threshold,
+            "artifact_threshold": meta["threshold"],
+            "threshold_policy": meta["threshold_policy"],
+            "metrics": {
+                key: metrics[key]
+                for key in ("split", "test", "test_raw_records", "bayes_ceiling", "oof_decision")
+                if key in metrics
+            },
+            "cross_validation": {
+                name: {k: v[k] for k in ("macro_f1", "log_loss", "roc_auc_ovr")}
+                for name, v in metrics["cross_validation"].items()
+            },
+            "inputs": meta["inputs"],
+            "libraries": meta["libraries"],
+        }

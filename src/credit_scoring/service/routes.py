@@ -1,0 +1,102 @@
+"""HTTP routes. They validate, call a plain function off the event loop, and return a model.
+
+No `from __future__ import annotations` here: FastAPI must see the request models,
+which are built per profile at run time, as real objects.
+"""
+
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from credit_scoring.profiles import get_profile
+from credit_scoring.service.errors import PayloadTooLarge, request_id_of
+from credit_scoring.service.schemas import (
+    BatchResponse,
+    ErrorResponse,
+    PredictResponse,
+    request_models,
+)
+from credit_scoring.service.state import Client, LoadedPredictor, State
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The body is empty or not JSON."},
+    401: {"model": ErrorResponse, "description": "Missing or invalid x-api-key."},
+    413: {"model": ErrorResponse, "description": "Body or batch too large."},
+    422: {"model": ErrorResponse, "description": "Fields missing, unknown, or invalid."},
+    429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After."},
+    503: {"model": ErrorResponse, "description": "The model is not loaded."},
+}
+
+
+def probe_router() -> APIRouter:
+    """Liveness and readiness, open to everyone."""
+    router = APIRouter(tags=["probes"])
+
+    @router.get("/health", summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/ready", summary="The model is loaded", responses={503: {"model": dict}})
+    async def ready(state: State) -> JSONResponse:
+        if state.predictor is None:
+            body = {"status": "not_ready", "model": state.load_error or "not loaded"}
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"status": "ready", "model_version": state.predictor.version})
+
+    return router
+
+
+def prediction_router(profile_name: str) -> APIRouter:
+    """/predict, /predict/batch and /model for one profile."""
+    single_model, batch_model = request_models(profile_name)
+    examples = {
+        name: {"summary": f"{name.title()} client payload", "value": value}
+        for name, value in get_profile(profile_name).examples.items()
+    }
+    router = APIRouter(tags=["predictions"], responses=ERRORS)
+
+    @router.post("/predict", response_model=PredictResponse, summary="Score one applicant")
+    async def predict(
+        request: Request,
+        client: Client,
+        predictor: LoadedPredictor,
+        body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
+    ) -> PredictResponse:
+        scored = await run_in_threadpool(predictor.score, [body.data])  # type: ignore[attr-defined]
+        return PredictResponse(
+            request_id=request_id_of(request),
+            model_version=predictor.version,
+            profile=predictor.profile.name,
+            decision_threshold=predictor.threshold,
+            **predictor.item(scored, 0),
+        )
+
+    @router.post("/predict/batch", response_model=BatchResponse, summary="Score many applicants")
+    async def predict_batch(
+        request: Request,
+        state: State,
+        client: Client,
+        predictor: LoadedPredictor,
+        body: batch_model,  # type: ignore[valid-type]
+    ) -> BatchResponse:
+        records = body.data  # type: ignore[attr-defined]
+        limit = state.settings.max_batch_records
+        if len(records) > limit:
+            raise PayloadTooLarge(f"At most {limit} records per batch; got {len(records)}.")
+        scored = await run_in_threadpool(predictor.score, records)
+        return BatchResponse(
+            request_id=request_id_of(request),
+            model_version=predictor.version,
+            profile=predictor.profile.name,
+            decision_threshold=predictor.threshold,
+            results=[{"index": i, **predictor.item(scored, i)} for i in range(len(records))],
+        )
+
+    @router.get("/model", summary="The model in service: version, data, metrics, threshold")
+    async def model(client: Client, predictor: LoadedPredictor) -> dict[str, Any]:
+        return predictor.public_metadata()
+
+    return router

@@ -1,0 +1,167 @@
+"""Request and response models. Request models are built from the profile's column list."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+)
+
+from credit_scoring.ml.parsing import history_text_months, split_loan_text
+from credit_scoring.profiles import ColumnKind, InputColumn, Profile, get_profile
+
+
+def _no_booleans(value: Any) -> Any:
+    """JSON true/false is not a number, even though Python says it is."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    return value
+
+
+def _history_months(value: Any) -> Any:
+    """Months from a number, a numeric string, or "22 Years and 1 Months"."""
+    _no_booleans(value)
+    if isinstance(value, str):
+        months = history_text_months(value)
+        if months is not None:
+            return months
+        if not value.strip().lstrip("-").isdigit():
+            raise ValueError('expected months or text like "22 Years and 1 Months"')
+    return value
+
+
+def _loan_list(value: Any) -> Any:
+    """A Kaggle text list or a JSON list (or JSON-encoded list) of loan types, as a list."""
+    if value is None or isinstance(value, list):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a list of loan types or the Kaggle text list")
+    if value.strip().startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("not a valid JSON list of loan types") from None
+    return split_loan_text(value)
+
+
+def _enum(name: str, values: tuple[str, ...]) -> type[Enum]:
+    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
+
+
+def _field_type(column: InputColumn) -> Any:
+    limits: dict[str, Any] = {"ge": column.minimum, "le": column.maximum}
+    if column.kind is ColumnKind.CATEGORY:
+        return _enum(column.name.replace("_", ""), column.categories)
+    if column.kind is ColumnKind.LOAN_LIST:
+        loan_type = _enum("LoanType", column.categories)
+        return Annotated[list[loan_type], BeforeValidator(_loan_list)]  # type: ignore[valid-type]
+    if column.kind is ColumnKind.HISTORY_AGE:
+        return Annotated[int, BeforeValidator(_history_months), Field(**limits)]
+    number = int if column.integer else float
+    return Annotated[
+        number, BeforeValidator(_no_booleans), Field(allow_inf_nan=False, **limits)  # type: ignore
+    ]
+
+
+def _field(column: InputColumn) -> tuple[Any, Any]:
+    names = [column.name] + ([column.alias] if column.alias else [])
+    info = Field(
+        default=... if column.required else None,
+        validation_alias=AliasChoices(*names),
+        description=column.description + ("" if column.required else " (optional)"),
+    )
+    kind = _field_type(column)
+    return (kind if column.required else kind | None, info)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@lru_cache(maxsize=None)
+def record_model(profile_name: str) -> type[BaseModel]:
+    """The request record of a profile: English names, Portuguese aliases, no extras."""
+    profile: Profile = get_profile(profile_name)
+    fields = {column.name: _field(column) for column in profile.inputs}
+    title = "".join(part.title() for part in profile.name.split("_")) + "Record"
+    return create_model(title, __base__=_Strict, **fields)  # type: ignore[call-overload,no-any-return]
+
+
+@lru_cache(maxsize=None)
+def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The single and batch request envelopes: {"data": {...}} and {"data": [...]}."""
+    record = record_model(profile_name)
+    prefix = "".join(part.title() for part in profile_name.split("_"))
+    single = create_model(f"{prefix}PredictRequest", __base__=_Strict, data=(record, ...))
+    batch = create_model(
+        f"{prefix}BatchRequest", __base__=_Strict, data=(list[record], Field(min_length=1))  # type: ignore[valid-type]
+    )
+    return single, batch
+
+
+class Decision(str, Enum):
+    """The credit decision."""
+
+    APROVADO = "APROVADO"
+    NEGADO = "NEGADO"
+
+
+class ItemResult(BaseModel):
+    """The answer for one applicant."""
+
+    prediction: int = Field(ge=0, description="Class code: 0 Poor, 1 Standard, 2 Good.")
+    credit_class: str
+    probabilities: dict[str, float]
+    risk_probability: float = Field(ge=0, le=1)
+    decision: Decision
+
+
+class PredictResponse(ItemResult):
+    """POST /predict answer."""
+
+    request_id: str
+    model_version: str
+    profile: str
+    decision_threshold: float
+
+
+class BatchItem(ItemResult):
+    """One record's answer inside a batch, with its position in the request."""
+
+    index: int = Field(ge=0)
+
+
+class BatchResponse(BaseModel):
+    """POST /predict/batch answer: one result per record, in request order."""
+
+    request_id: str
+    model_version: str
+    profile: str
+    decision_threshold: float
+    results: list[BatchItem]
+
+
+class FieldError(BaseModel):
+    """One bad field and why."""
+
+    field: str
+    message: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    """Every error answer has this shape."""
+
+    request_id: str
+    error: str
+    message: str
+    fields: list[FieldError] = Field(default_factory=list)

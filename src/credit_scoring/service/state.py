@@ -1,0 +1,64 @@
+"""What the lifespan builds once and the routes read through typed dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from credit_scoring.service.auth import KeyRing, RateLimiter
+from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
+from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.settings import Settings
+
+
+@dataclass
+class ServiceState:
+    """Settings, the predictor (None until a model is loaded), keys and rate limits."""
+
+    settings: Settings
+    keys: KeyRing
+    limiter: RateLimiter
+    predictor: Predictor | None = None
+    load_error: str | None = None
+
+
+def service_state(request: Request) -> ServiceState:
+    """The app's state, set by create_app."""
+    state: ServiceState = request.app.state.service
+    return state
+
+
+def loaded_predictor(
+    request: Request, state: Annotated[ServiceState, Depends(service_state)]
+) -> Predictor:
+    """The predictor, or 503 while no model is loaded."""
+    if state.predictor is None:
+        raise ModelNotReady("The model is not loaded; see GET /ready.")
+    request.state.model_version = state.predictor.version
+    return state.predictor
+
+
+def authenticated_client(
+    request: Request,
+    state: Annotated[ServiceState, Depends(service_state)],
+    x_api_key: Annotated[str | None, Header(description="API key of the calling client.")] = None,
+) -> str:
+    """The calling client's id; 401 without a valid key, 429 past its rate limit."""
+    client = state.keys.client_for(x_api_key)
+    if client is None:
+        raise Unauthorized("A valid x-api-key header is required.")
+    request.state.client_id = client
+    wait = state.limiter.retry_after(client)
+    if wait:
+        raise RateLimited(
+            f"Rate limit of {state.limiter.per_minute} requests per minute exceeded.",
+            headers={"Retry-After": str(wait)},
+        )
+    return client
+
+
+Client = Annotated[str, Depends(authenticated_client)]
+LoadedPredictor = Annotated[Predictor, Depends(loaded_predictor)]
+State = Annotated[ServiceState, Depends(service_state)]
