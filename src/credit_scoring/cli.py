@@ -140,8 +140,10 @@ def dev_key(
 
     key = ensure_dev_key(env_file, key_file)
     typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
-    typer.echo(f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
-               "-d @../shared/contracts/credit_score_english.json http://127.0.0.1:8000/predict")
+    typer.echo(
+        f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
+        "-d @../shared/contracts/credit_score_english.json http://127.0.0.1:8000/predict"
+    )
 
 
 @app.command("hash-key")
@@ -150,3 +152,7 @@ def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to conf
     from credit_scoring.service.auth import hash_key
 
     typer.echo(hash_key(key))
+
+
+if __name__ == "__main__":
+    app()

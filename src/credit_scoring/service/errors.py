@@ -108,23 +108,32 @@ def install_error_handlers(app: FastAPI, profile_name: str) -> None:
         request_id = request_id_of(request)
         if _is_unparseable_body(errors, request.headers.get("content-type")):
             return error_response(
-                request_id, 400, "invalid_json",
+                request_id,
+                400,
+                "invalid_json",
                 "The body must be a JSON object sent with Content-Type: application/json.",
             )
         fields = [
-            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=_message(e, alias_of),
-                       type=str(e.get("type", "value_error")))
+            FieldError(
+                field=_field_name(tuple(e.get("loc", ()))),
+                message=_message(e, alias_of),
+                type=str(e.get("type", "value_error")),
+            )
             for e in errors
         ]
         request.state.invalid_fields = [f.field for f in fields]
         names = ", ".join(f.field for f in fields)
-        return error_response(request_id, 422, "validation_error", f"Invalid fields: {names}",
-                              fields)
+        return error_response(
+            request_id, 422, "validation_error", f"Invalid fields: {names}", fields
+        )
 
     async def http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         return error_response(
-            request_id_of(request), exc.status_code, "http_error", str(exc.detail),
+            request_id_of(request),
+            exc.status_code,
+            "http_error",
+            str(exc.detail),
             headers=dict(exc.headers or {}),
         )
 

@@ -62,12 +62,24 @@ class RequestContextMiddleware:
                 raise _BodyTooLarge
             await self.app(scope, self._limited(receive), send_with_id)
         except _BodyTooLarge:
-            await self._fail(send_with_id, outcome, request_id, 413, "payload_too_large",
-                             f"The body exceeds {self.max_body_bytes} bytes.")
+            await self._fail(
+                send_with_id,
+                outcome,
+                request_id,
+                413,
+                "payload_too_large",
+                f"The body exceeds {self.max_body_bytes} bytes.",
+            )
         except Exception:
             logger.exception("unhandled error", extra={"request_id": request_id})
-            await self._fail(send_with_id, outcome, request_id, 500, "internal_error",
-                             "Internal error; quote the request id when reporting it.")
+            await self._fail(
+                send_with_id,
+                outcome,
+                request_id,
+                500,
+                "internal_error",
+                "Internal error; quote the request id when reporting it.",
+            )
         finally:
             self._log(scope, request_id, outcome["status"], started)
 
@@ -91,8 +103,10 @@ class RequestContextMiddleware:
         if outcome["started"]:
             return
         body = _error_body(request_id, status, code, message)
-        headers = [(b"content-type", b"application/json"),
-                   (b"content-length", str(len(body)).encode())]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -4,10 +4,10 @@ No `from __future__ import annotations` here: FastAPI must see the request model
 which are built per profile at run time, as real objects.
 """
 
-
 from typing import Any
 
 from fastapi import APIRouter, Body, Request
+from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -52,7 +52,7 @@ def probe_router() -> APIRouter:
 def prediction_router(profile_name: str) -> APIRouter:
     """/predict, /predict/batch and /model for one profile."""
     single_model, batch_model = request_models(profile_name)
-    examples = {
+    examples: dict[str, Example] = {
         name: {"summary": f"{name.title()} client payload", "value": value}
         for name, value in get_profile(profile_name).examples.items()
     }

@@ -62,14 +62,12 @@ def _field_type(column: InputColumn) -> Any:
     if column.kind is ColumnKind.CATEGORY:
         return _enum(column.name.replace("_", ""), column.categories)
     if column.kind is ColumnKind.LOAN_LIST:
-        loan_type = _enum("LoanType", column.categories)
-        return Annotated[list[loan_type], BeforeValidator(_loan_list)]  # type: ignore[valid-type]
+        loan_type: Any = _enum("LoanType", column.categories)
+        return Annotated[list[loan_type], BeforeValidator(_loan_list)]
     if column.kind is ColumnKind.HISTORY_AGE:
         return Annotated[int, BeforeValidator(_history_months), Field(**limits)]
-    number = int if column.integer else float
-    return Annotated[
-        number, BeforeValidator(_no_booleans), Field(allow_inf_nan=False, **limits)  # type: ignore
-    ]
+    number: Any = int if column.integer else float
+    return Annotated[number, BeforeValidator(_no_booleans), Field(allow_inf_nan=False, **limits)]
 
 
 def _field(column: InputColumn) -> tuple[Any, Any]:
@@ -93,18 +91,18 @@ def record_model(profile_name: str) -> type[BaseModel]:
     profile: Profile = get_profile(profile_name)
     fields = {column.name: _field(column) for column in profile.inputs}
     title = "".join(part.title() for part in profile.name.split("_")) + "Record"
-    return create_model(title, __base__=_Strict, **fields)  # type: ignore[call-overload,no-any-return]
+    model: type[BaseModel] = create_model(title, __base__=_Strict, **fields)  # type: ignore
+    return model
 
 
 @lru_cache(maxsize=None)
 def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]:
     """The single and batch request envelopes: {"data": {...}} and {"data": [...]}."""
-    record = record_model(profile_name)
+    record: Any = record_model(profile_name)
     prefix = "".join(part.title() for part in profile_name.split("_"))
     single = create_model(f"{prefix}PredictRequest", __base__=_Strict, data=(record, ...))
-    batch = create_model(
-        f"{prefix}BatchRequest", __base__=_Strict, data=(list[record], Field(min_length=1))  # type: ignore[valid-type]
-    )
+    records = (list[record], Field(min_length=1))
+    batch = create_model(f"{prefix}BatchRequest", __base__=_Strict, data=records)
     return single, batch
 
 

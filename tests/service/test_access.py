@@ -1,0 +1,158 @@
+"""Auth, rate limits, request ids, batches, readiness, logs, and a real uvicorn process."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from credit_scoring.service.app import create_app
+from credit_scoring.service.auth import RateLimiter
+from tests.service.conftest import API_KEY, HEADERS, make_settings
+
+
+def test_missing_or_wrong_key_is_401(client: TestClient, english: Any) -> None:
+    for headers in ({}, {"x-api-key": "wrong"}, {"x-api-key": ""}):
+        response = client.post("/predict", json=english, headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"] == "unauthorized"
+
+
+def test_open_routes_need_no_key(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").json()["status"] == "ready"
+
+
+def test_rate_limit_answers_429_with_retry_after(trained_dir: Path, english: Any) -> None:
+    settings = make_settings(trained_dir, rate_limit_per_minute=3)
+    with TestClient(create_app(settings)) as limited:
+        statuses = [limited.post("/predict", json=english, headers=HEADERS) for _ in range(4)]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    assert int(statuses[-1].headers["retry-after"]) >= 1
+
+
+def test_token_bucket_refills() -> None:
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, clock=lambda: now[0])
+    assert all(limiter.retry_after("a") == 0 for _ in range(60))
+    assert limiter.retry_after("a") == 1
+    assert limiter.retry_after("b") == 0
+    now[0] = 1.0
+    assert limiter.retry_after("a") == 0
+
+
+def test_request_id_is_kept_or_made(client: TestClient, english: Any) -> None:
+    kept = client.post("/predict", json=english, headers=HEADERS | {"X-Request-ID": "abc-123"})
+    assert kept.headers["x-request-id"] == "abc-123" == kept.json()["request_id"]
+    unsafe = client.post("/predict", json=english, headers=HEADERS | {"X-Request-ID": "a b\x01"})
+    assert unsafe.headers["x-request-id"] != "a b\x01" and len(unsafe.headers["x-request-id"]) == 32
+    error = client.post("/predict", json={}, headers={"X-Request-ID": "err-1"})
+    assert error.headers["x-request-id"] == "err-1" == error.json()["request_id"]
+
+
+def test_batch_answers_in_order_and_matches_single(client: TestClient, english: Any) -> None:
+    records = []
+    for age, debt in [(20, 4000), (55, 50), (35, 2500), (28, 900)]:
+        records.append(copy.deepcopy(english["data"]) | {"Age": age, "Outstanding_Debt": debt})
+    batch = client.post("/predict/batch", json={"data": records}, headers=HEADERS)
+    assert batch.status_code == 200
+    results = batch.json()["results"]
+    assert [r["index"] for r in results] == [0, 1, 2, 3]
+    for record, result in zip(records, results):
+        single = client.post("/predict", json={"data": record}, headers=HEADERS).json()
+        assert single["probabilities"] == pytest.approx(result["probabilities"], abs=1e-9)
+        assert single["decision"] == result["decision"]
+
+
+def test_batch_size_limit_is_413(trained_dir: Path, english: Any) -> None:
+    settings = make_settings(trained_dir, max_batch_records=3)
+    with TestClient(create_app(settings)) as small:
+        ok = small.post("/predict/batch", json={"data": [english["data"]] * 3}, headers=HEADERS)
+        too_many = small.post(
+            "/predict/batch", json={"data": [english["data"]] * 4}, headers=HEADERS
+        )
+    assert ok.status_code == 200 and too_many.status_code == 413
+    assert "At most 3 records" in too_many.json()["message"]
+
+
+def test_batch_error_names_the_record(client: TestClient, english: Any) -> None:
+    records = [english["data"], english["data"] | {"Age": 8698}]
+    response = client.post("/predict/batch", json={"data": records}, headers=HEADERS)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "data.1.Age"
+
+
+def test_model_not_loaded_is_503(tmp_path: Path, english: Any) -> None:
+    with TestClient(create_app(make_settings(tmp_path / "no-model"))) as empty:
+        assert empty.get("/health").status_code == 200
+        ready = empty.get("/ready")
+        assert ready.status_code == 503 and ready.json()["status"] == "not_ready"
+        response = empty.post("/predict", json=english, headers=HEADERS)
+        assert response.status_code == 503 and response.json()["error"] == "model_not_ready"
+
+
+def test_threshold_override_is_in_force(trained_dir: Path, english: Any) -> None:
+    with TestClient(create_app(make_settings(trained_dir, decision_threshold=0.000001))) as strict:
+        answer = strict.post("/predict", json=english, headers=HEADERS).json()
+        assert answer["decision_threshold"] == 0.000001 and answer["decision"] == "NEGADO"
+        assert strict.get("/model", headers=HEADERS).json()["decision_threshold"] == 0.000001
+
+
+def test_logs_carry_no_key_and_no_applicant_data(
+    client: TestClient, english: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client.post("/predict", json=english, headers=HEADERS | {"X-Request-ID": "log-check"})
+    client.post("/predict", json={"data": english["data"] | {"Age": "x"}}, headers=HEADERS)
+    text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "log-check" in text and "seed-client" in text
+    assert API_KEY not in text
+    for value in ("Doctor", "100000", "High_spent_Large_value_payments"):
+        assert value not in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_real_uvicorn_process_serves_the_seed(
+    trained_dir: Path, english: Any, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = os.environ | {
+        "CREDIT_MODEL_PATH": str(trained_dir),
+        "CREDIT_API_KEYS": '{"seed-client": "%s"}'
+        % make_settings(trained_dir).api_keys["seed-client"],
+    }
+    command = [sys.executable, "-m", "credit_scoring.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        response = httpx.post(f"{base}/predict", json=english, headers=HEADERS, timeout=10)
+        assert response.status_code == 200, response.text
+        assert response.json()["model_version"] == trained_dir.name
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=15)[0].decode()
+    assert API_KEY not in output and '"route": "/predict"' in output
