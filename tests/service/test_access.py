@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +15,7 @@ from fastapi.testclient import TestClient
 from credit_scoring.service.app import create_app
 from credit_scoring.service.auth import RateLimiter
 from tests.service.conftest import API_KEY, HEADERS, make_settings
+from tests.service.live import LiveServer
 
 
 def test_missing_or_wrong_key_is_401(client: TestClient, english: Any) -> None:
@@ -121,38 +118,18 @@ def test_logs_carry_no_key_and_no_applicant_data(
         assert value not in text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_real_uvicorn_process_serves_the_seed(
     trained_dir: Path, english: Any, tmp_path: Path
 ) -> None:
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "CREDIT_MODEL_PATH": str(trained_dir),
-        "CREDIT_API_KEYS": '{"seed-client": "%s"}'
-        % make_settings(trained_dir).api_keys["seed-client"],
+        "CREDIT_API_KEYS": json.dumps(make_settings(trained_dir).api_keys),
     }
-    command = [sys.executable, "-m", "credit_scoring.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    server = LiveServer(env, cwd=tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        response = httpx.post(f"{base}/predict", json=english, headers=HEADERS, timeout=10)
-        assert response.status_code == 200, response.text
-        assert response.json()["model_version"] == trained_dir.name
+        response = httpx.post(f"{server.url}/predict", json=english, headers=HEADERS, timeout=10)
     finally:
-        process.terminate()
-        output = process.communicate(timeout=15)[0].decode()
+        output = server.stop()
+    assert response.status_code == 200, response.text
+    assert response.json()["model_version"] == trained_dir.name
     assert API_KEY not in output and '"route": "/predict"' in output

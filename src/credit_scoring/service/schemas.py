@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import Enum
 from functools import lru_cache
 from typing import Annotated, Any
 
+import annotated_types
 from pydantic import (
     AliasChoices,
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     create_model,
 )
 
@@ -50,24 +54,67 @@ def _loan_list(value: Any) -> Any:
             return json.loads(value)
         except json.JSONDecodeError:
             raise ValueError("not a valid JSON list of loan types") from None
-    return split_loan_text(value)
+    items = split_loan_text(value)
+    if not items:
+        raise ValueError("an empty loan list; send null or [] when there are no loans")
+    return items
 
 
 def _enum(name: str, values: tuple[str, ...]) -> type[Enum]:
     return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
 
 
+def _limits(column: InputColumn) -> list[Any]:
+    bounds: list[Any] = []
+    if column.minimum is not None:
+        bounds.append(annotated_types.Ge(column.minimum))
+    if column.maximum is not None:
+        bounds.append(annotated_types.Le(column.maximum))
+    return bounds
+
+
+def _loan_list_schema(column: InputColumn) -> dict[str, Any]:
+    """Documented forms: a JSON array of loan types, or Kaggle's text list."""
+    one = "(" + "|".join(re.escape(loan) for loan in column.categories) + ")"
+    return {
+        "anyOf": [
+            {"type": "array", "items": {"type": "string", "enum": list(column.categories)}},
+            {"type": "string", "pattern": f"^{one}(, {one})*(, and {one})?$"},
+        ]
+    }
+
+
+def _history_schema(column: InputColumn) -> dict[str, Any]:
+    """Documented forms: months, or "<years> Years and <months> Months"."""
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": column.minimum, "maximum": column.maximum},
+            {"type": "string", "pattern": r"^([0-9]|[1-4][0-9]) Years and ([0-9]|1[01]) Months$"},
+        ]
+    }
+
+
 def _field_type(column: InputColumn) -> Any:
-    limits: dict[str, Any] = {"ge": column.minimum, "le": column.maximum}
     if column.kind is ColumnKind.CATEGORY:
         return _enum(column.name.replace("_", ""), column.categories)
     if column.kind is ColumnKind.LOAN_LIST:
         loan_type: Any = _enum("LoanType", column.categories)
-        return Annotated[list[loan_type], BeforeValidator(_loan_list)]
+        return Annotated[
+            list[loan_type],
+            BeforeValidator(_loan_list),
+            WithJsonSchema(_loan_list_schema(column)),
+        ]
     if column.kind is ColumnKind.HISTORY_AGE:
-        return Annotated[int, BeforeValidator(_history_months), Field(**limits)]
-    number: Any = int if column.integer else float
-    return Annotated[number, BeforeValidator(_no_booleans), Field(allow_inf_nan=False, **limits)]
+        return Annotated[
+            int,
+            *_limits(column),
+            BeforeValidator(_history_months),
+            WithJsonSchema(_history_schema(column)),
+        ]
+    # Constraints before the validator, so that they reach the JSON schema as min/max.
+    if column.integer:
+        return Annotated[int, *_limits(column), BeforeValidator(_no_booleans)]
+    return Annotated[float, AllowInfNan(False), *_limits(column), BeforeValidator(_no_booleans)]
 
 
 def _field(column: InputColumn) -> tuple[Any, Any]:

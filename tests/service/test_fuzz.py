@@ -1,0 +1,52 @@
+"""Schemathesis, generated from the OpenAPI schema, against a real server: no 5xx, no off-schema answer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.service.conftest import API_KEY, make_settings
+from tests.service.live import LiveServer
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_nothing(trained_dir: Path, tmp_path: Path) -> None:
+    env = {
+        "CREDIT_MODEL_PATH": str(trained_dir),
+        "CREDIT_API_KEYS": json.dumps(make_settings(trained_dir).api_keys),
+        "CREDIT_RATE_LIMIT_PER_MINUTE": "1000000",
+    }
+    server = LiveServer(env, cwd=tmp_path)
+    try:
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                f"{server.url}/openapi.json",
+                "-H",
+                f"x-api-key: {API_KEY}",
+                "--checks",
+                "all",
+                "--max-examples",
+                "250",
+                "--seed",
+                "20261122",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=tmp_path,
+        )
+    finally:
+        server.stop()
+    summary = run.stdout[-3000:]
+    assert run.returncode == 0, summary
+    generated = int(summary.split(" generated")[0].rsplit("\n", 1)[-1].strip())
+    assert generated >= 1000, summary
