@@ -7,7 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from credit_scoring.ml.raw_data import RawFormatError, default_training_file, load_raw
+from credit_scoring.ml.raw_data import (
+    RawFormatError,
+    default_training_file,
+    iter_raw_chunks,
+    load_raw,
+)
 from credit_scoring.profiles import Profile
 
 
@@ -45,12 +50,25 @@ def test_column_problems_are_named(
         load_raw(path, profile)
 
 
-def test_target_is_optional_when_not_required(
+def test_files_to_score_need_only_the_model_inputs(
     raw_frame: pd.DataFrame, profile: Profile, tmp_path: Path
 ) -> None:
-    path = tmp_path / "no_target.csv"
-    raw_frame.head(5).drop(columns=["Credit_Score"]).to_csv(path, index=False)
-    assert len(load_raw(path, profile, require_target=False)) == 5
+    path = tmp_path / "inputs_only.csv"
+    raw_frame.head(5)[profile.input_names].to_csv(path, index=False)
+    chunks = list(iter_raw_chunks(path, profile, chunk_rows=2))
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    with pytest.raises(RawFormatError, match="missing columns: ID"):
+        load_raw(path, profile)
+
+
+def test_a_saved_index_column_is_ignored(
+    raw_frame: pd.DataFrame, profile: Profile, tmp_path: Path
+) -> None:
+    path = tmp_path / "resaved.csv"
+    raw_frame.head(6).to_csv(path)  # with pandas' index, as some copies of the file have
+    frame = load_raw(path, profile)
+    assert list(frame.columns) == list(profile.raw_columns) and len(frame) == 6
+    assert list(frame.index) == list(range(6))
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ class RawFormatError(ValueError):
     """A raw file that does not match its profile's format."""
 
 
+SAVED_INDEX_NAMES = ("", "Unnamed: 0")
+
+
 def _read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise RawFormatError(f"{path}: no such file")
@@ -30,41 +34,53 @@ def _read_header(path: Path) -> list[str]:
     return [str(name) for name in header.columns]
 
 
-def check_header(
-    columns: list[str], profile: Profile, *, require_target: bool, source: str
-) -> None:
-    """Raise RawFormatError naming missing, unexpected or misplaced columns."""
-    expected = list(profile.raw_columns)
-    optional = set() if require_target else {profile.target}
-    missing = [name for name in expected if name not in columns and name not in optional]
-    unexpected = [name for name in columns if name not in expected]
+def _has_saved_index(columns: list[str]) -> bool:
+    """A first column left by ``DataFrame.to_csv`` with its index (some copies have one)."""
+    return bool(columns) and columns[0] in SAVED_INDEX_NAMES
+
+
+def check_header(columns: list[str], profile: Profile, *, required: list[str], source: str) -> None:
+    """Raise RawFormatError naming missing and unexpected columns."""
+    missing = [name for name in required if name not in columns]
+    unexpected = [name for name in columns if name not in profile.raw_columns]
     problems = []
     if missing:
         problems.append(f"missing columns: {', '.join(missing)}")
     if unexpected:
         problems.append(f"unexpected columns: {', '.join(unexpected)}")
-    if len(set(columns)) != len(columns):
-        problems.append("duplicated column names")
     if problems:
         raise RawFormatError(
             f"{source} does not match the {profile.name} raw format "
-            f"({len(expected)} columns: {', '.join(expected)}): " + "; ".join(problems)
+            f"({len(profile.raw_columns)} columns: {', '.join(profile.raw_columns)}): "
+            + "; ".join(problems)
         )
 
 
-def _read(path: Path, **options: object) -> pd.DataFrame | Iterator[pd.DataFrame]:
+def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
+    """Check the header; return whether the file starts with a saved index column."""
+    columns = _read_header(path)
+    saved_index = _has_saved_index(columns)
+    if saved_index:
+        logger.info("%s: ignoring its first column, a saved row index", path)
+        columns = columns[1:]
+    check_header(columns, profile, required=required, source=str(path))
+    return saved_index
+
+
+def _read(path: Path, saved_index: bool, **options: object) -> Any:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=True, **options)  # type: ignore
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=True, index_col=0 if saved_index else None, **options
+        )
     except pd.errors.ParserError as error:
         raise RawFormatError(f"{path}: malformed CSV, {error}") from None
 
 
-def load_raw(path: str | Path, profile: Profile, *, require_target: bool = True) -> pd.DataFrame:
-    """The whole raw file as strings (missing cells as NaN), checked against the profile."""
+def load_raw(path: str | Path, profile: Profile) -> pd.DataFrame:
+    """A whole training file (all raw columns, target included) as strings, NaN where empty."""
     path = Path(path)
-    check_header(_read_header(path), profile, require_target=require_target, source=str(path))
-    frame = _read(path)
-    assert isinstance(frame, pd.DataFrame)
+    saved_index = _checked_columns(path, profile, list(profile.raw_columns))
+    frame: pd.DataFrame = _read(path, saved_index).reset_index(drop=True)
     if frame.empty:
         raise RawFormatError(f"{path}: the file has a header but no rows")
     logger.info("read %d rows from %s", len(frame), path)
@@ -72,13 +88,12 @@ def load_raw(path: str | Path, profile: Profile, *, require_target: bool = True)
 
 
 def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """Chunks of a raw file (target optional), checked against the profile."""
+    """Chunks of a file to score: the model inputs are required, other raw columns optional."""
     path = Path(path)
-    check_header(_read_header(path), profile, require_target=False, source=str(path))
-    reader = _read(path, chunksize=chunk_rows)
-    assert not isinstance(reader, pd.DataFrame)
+    saved_index = _checked_columns(path, profile, profile.input_names)
     try:
-        yield from reader
+        for chunk in _read(path, saved_index, chunksize=chunk_rows):
+            yield chunk.reset_index(drop=True)
     except pd.errors.ParserError as error:
         raise RawFormatError(f"{path}: malformed CSV, {error}") from None
 
