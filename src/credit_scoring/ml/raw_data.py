@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -67,20 +66,19 @@ def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
     return saved_index
 
 
-def _read(path: Path, saved_index: bool, **options: object) -> Any:
-    try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=True, index_col=0 if saved_index else None, **options
-        )
-    except pd.errors.ParserError as error:
-        raise RawFormatError(f"{path}: malformed CSV, {error}") from None
+def _malformed(path: Path, error: Exception) -> RawFormatError:
+    return RawFormatError(f"{path}: malformed CSV, {error}")
 
 
 def load_raw(path: str | Path, profile: Profile) -> pd.DataFrame:
     """A whole training file (all raw columns, target included) as strings, NaN where empty."""
     path = Path(path)
     saved_index = _checked_columns(path, profile, list(profile.raw_columns))
-    frame: pd.DataFrame = _read(path, saved_index).reset_index(drop=True)
+    try:
+        frame = pd.read_csv(path, dtype=str, index_col=0 if saved_index else None)
+    except pd.errors.ParserError as error:
+        raise _malformed(path, error) from None
+    frame = frame.reset_index(drop=True)
     if frame.empty:
         raise RawFormatError(f"{path}: the file has a header but no rows")
     logger.info("read %d rows from %s", len(frame), path)
@@ -91,11 +89,12 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
     """Chunks of a file to score: the model inputs are required, other raw columns optional."""
     path = Path(path)
     saved_index = _checked_columns(path, profile, profile.input_names)
+    index_col = 0 if saved_index else None
     try:
-        for chunk in _read(path, saved_index, chunksize=chunk_rows):
+        for chunk in pd.read_csv(path, dtype=str, index_col=index_col, chunksize=chunk_rows):
             yield chunk.reset_index(drop=True)
     except pd.errors.ParserError as error:
-        raise RawFormatError(f"{path}: malformed CSV, {error}") from None
+        raise _malformed(path, error) from None
 
 
 def default_training_file(profile: Profile, data_dir: str | Path = "data") -> Path:
