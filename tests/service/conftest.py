@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,24 @@ HEADERS = {"x-api-key": API_KEY}
 
 
 def make_settings(model_path: Path, **overrides: Any) -> Settings:
+    """Test settings: the tiny model, one key, a private spool, no uploads unless asked."""
     values: dict[str, Any] = {
         "model_path": model_path,
         "api_keys": {"seed-client": hash_key(API_KEY)},
         "rate_limit_per_minute": 100_000,
+        "audit_spool_dir": Path(tempfile.mkdtemp(prefix="spool-")),
+        "audit_upload": False,
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+def live_env(model_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a real server process: the model, the test key, no uploads."""
+    return {
+        "CREDIT_MODEL_PATH": str(model_path),
+        "CREDIT_API_KEYS": json.dumps({"seed-client": hash_key(API_KEY)}),
+        "CREDIT_AUDIT_UPLOAD": "false",
+    } | extra
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.auth import RateLimiter
-from tests.service.conftest import API_KEY, HEADERS, make_settings
+from tests.service.conftest import API_KEY, HEADERS, live_env, make_settings
 from tests.service.live import LiveServer
 
 
@@ -121,11 +120,7 @@ def test_logs_carry_no_key_and_no_applicant_data(
 def test_real_uvicorn_process_serves_the_seed(
     trained_dir: Path, english: Any, tmp_path: Path
 ) -> None:
-    env = {
-        "CREDIT_MODEL_PATH": str(trained_dir),
-        "CREDIT_API_KEYS": json.dumps(make_settings(trained_dir).api_keys),
-    }
-    server = LiveServer(env, cwd=tmp_path)
+    server = LiveServer(live_env(trained_dir), cwd=tmp_path)
     try:
         response = httpx.post(f"{server.url}/predict", json=english, headers=HEADERS, timeout=10)
     finally:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import API_KEY, make_settings
+from tests.service.conftest import API_KEY, live_env
 from tests.service.live import LiveServer
 
 
 @pytest.mark.slow
 def test_schemathesis_finds_nothing(trained_dir: Path, tmp_path: Path) -> None:
-    env = {
-        "CREDIT_MODEL_PATH": str(trained_dir),
-        "CREDIT_API_KEYS": json.dumps(make_settings(trained_dir).api_keys),
-        "CREDIT_RATE_LIMIT_PER_MINUTE": "1000000",
-    }
-    server = LiveServer(env, cwd=tmp_path)
+    server = LiveServer(live_env(trained_dir, CREDIT_RATE_LIMIT_PER_MINUTE="1000000"), cwd=tmp_path)
     try:
         run = subprocess.run(
             [

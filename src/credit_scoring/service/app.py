@@ -7,8 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic import SecretStr
+from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.ml.artifact import ArtifactError, load_artifact
+from credit_scoring.service.audit.sink import AuditSink
+from credit_scoring.service.audit.store import ObjectStore
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
@@ -31,6 +35,21 @@ def load_predictor(settings: Settings) -> Predictor:
     return Predictor(artifact, settings.decision_threshold)
 
 
+def object_store(settings: Settings) -> ObjectStore:
+    """The audit bucket's client, from the settings (AWS default credentials when unset)."""
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    return ObjectStore(
+        settings.s3_bucket,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        access_key_id=secret(settings.s3_access_key_id),
+        secret_access_key=secret(settings.s3_secret_access_key),
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; its lifespan loads the model once (503 on predictions if that fails)."""
     state = ServiceState(
@@ -47,7 +66,10 @@ def create_app(settings: Settings) -> FastAPI:
         except (ArtifactError, OSError, ValueError) as error:
             state.load_error = str(error)
             logger.error("model not loaded: %s", error)
+        state.audit = AuditSink(settings, object_store(settings) if settings.audit_upload else None)
+        state.audit.start()
         yield
+        await run_in_threadpool(state.audit.stop, settings.audit_flush_seconds)
 
     docs = settings.docs_enabled
     app = FastAPI(

@@ -44,6 +44,10 @@ class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 
 
+class AuditUnavailable(ServiceError):
+    status, code = 503, "audit_unavailable"
+
+
 def request_id_of(request: Request) -> str:
     """The request id set by the request-context middleware."""
     return str(getattr(request.state, "request_id", "unknown"))

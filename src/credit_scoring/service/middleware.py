@@ -45,8 +45,8 @@ class RequestContextMiddleware:
             return
         sent = _header(scope, b"x-request-id")
         request_id = sent if sent and _VALID_ID.match(sent) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
+        scope.setdefault("state", {}).update(request_id=request_id, started=started)
         outcome: dict[str, Any] = {"status": 500, "started": False}
 
         async def send_with_id(message: Message) -> None:

@@ -9,14 +9,20 @@ from typing import Any
 from fastapi import APIRouter, Body, Request
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import get_profile
-from credit_scoring.service.errors import PayloadTooLarge, request_id_of
+from credit_scoring.service.decisions import RequestContext, decide_and_record
+from credit_scoring.service.errors import AuditUnavailable, PayloadTooLarge, request_id_of
+from credit_scoring.service.audit.sink import utc_now
+from credit_scoring.service.audit.spool import SpoolError
 from credit_scoring.service.schemas import (
     BatchResponse,
     ErrorResponse,
+    FeedbackResponse,
     PredictResponse,
+    feedback_request_model,
     request_models,
 )
 from credit_scoring.service.state import Client, LoadedPredictor, State
@@ -31,6 +37,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _context(request: Request, client: str, *, batch: bool) -> RequestContext:
+    return RequestContext(
+        request_id=request_id_of(request),
+        client_id=client,
+        started=request.state.started,
+        batch=batch,
+    )
+
+
 def probe_router() -> APIRouter:
     """Liveness and readiness, open to everyone."""
     router = APIRouter(tags=["probes"])
@@ -39,12 +54,14 @@ def probe_router() -> APIRouter:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/ready", summary="The model is loaded", responses={503: {"model": dict}})
+    @router.get(
+        "/ready",
+        summary="The model is loaded and decisions can be recorded",
+        responses={503: {"description": "Not ready; the body says why."}},
+    )
     async def ready(state: State) -> JSONResponse:
-        if state.predictor is None:
-            body = {"status": "not_ready", "model": state.load_error or "not loaded"}
-            return JSONResponse(body, status_code=503)
-        return JSONResponse({"status": "ready", "model_version": state.predictor.version})
+        is_ready, body = await run_in_threadpool(state.readiness)
+        return JSONResponse(body, status_code=200 if is_ready else 503)
 
     return router
 
@@ -61,11 +78,16 @@ def prediction_router(profile_name: str) -> APIRouter:
     @router.post("/predict", response_model=PredictResponse, summary="Score one applicant")
     async def predict(
         request: Request,
+        state: State,
         client: Client,
         predictor: LoadedPredictor,
         body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
     ) -> PredictResponse:
-        scored = await run_in_threadpool(predictor.score, [body.data])  # type: ignore[attr-defined]
+        context = _context(request, client, batch=False)
+        records = [body.data]  # type: ignore[attr-defined]
+        scored = await run_in_threadpool(
+            decide_and_record, predictor, state.audit, records, context
+        )
         return PredictResponse(
             request_id=request_id_of(request),
             model_version=predictor.version,
@@ -86,7 +108,10 @@ def prediction_router(profile_name: str) -> APIRouter:
         limit = state.settings.max_batch_records
         if len(records) > limit:
             raise PayloadTooLarge(f"At most {limit} records per batch; got {len(records)}.")
-        scored = await run_in_threadpool(predictor.score, records)
+        context = _context(request, client, batch=True)
+        scored = await run_in_threadpool(
+            decide_and_record, predictor, state.audit, records, context
+        )
         return BatchResponse(
             request_id=request_id_of(request),
             model_version=predictor.version,
@@ -94,6 +119,32 @@ def prediction_router(profile_name: str) -> APIRouter:
             decision_threshold=predictor.threshold,
             results=[{"index": i, **predictor.item(scored, i)} for i in range(len(records))],
         )
+
+    feedback_model = feedback_request_model(profile_name)
+
+    @router.post(
+        "/feedback",
+        response_model=FeedbackResponse,
+        status_code=202,
+        summary="Record the actual outcome of an earlier decision",
+    )
+    async def feedback(
+        request: Request, state: State, client: Client, body: feedback_model  # type: ignore
+    ) -> FeedbackResponse:
+        if state.audit is None:
+            raise AuditUnavailable("The audit log is not configured.")
+        payload: BaseModel = body
+        record = payload.model_dump(mode="json") | {
+            "feedback_id": request_id_of(request),
+            "time": utc_now(),
+            "profile": profile_name,
+            "client_id": client,
+        }
+        try:
+            await run_in_threadpool(state.audit.record_feedback, record)
+        except SpoolError as error:
+            raise AuditUnavailable("The feedback could not be recorded; retry later.") from error
+        return FeedbackResponse(feedback_id=record["feedback_id"], request_id=record["request_id"])
 
     @router.get("/model", summary="The model in service: version, data, metrics, threshold")
     async def model(client: Client, predictor: LoadedPredictor) -> dict[str, Any]:

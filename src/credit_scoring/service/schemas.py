@@ -153,6 +153,36 @@ def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]
     return single, batch
 
 
+@lru_cache(maxsize=None)
+def feedback_request_model(profile_name: str) -> type[BaseModel]:
+    """POST /feedback body: the audited decision's id and what actually happened."""
+    profile = get_profile(profile_name)
+    outcome: Any = _enum("ActualClass", profile.classes)
+    model: type[BaseModel] = create_model(
+        "FeedbackRequest",
+        __base__=_Strict,
+        request_id=(
+            str,
+            Field(
+                min_length=1,
+                max_length=160,
+                pattern=r"^[A-Za-z0-9._:/-]+$",
+                description="The decision's request id (batch items: <request id>/<index>).",
+            ),
+        ),
+        actual_class=(outcome, Field(description="The class the applicant turned out to be.")),
+    )
+    return model
+
+
+class FeedbackResponse(BaseModel):
+    """POST /feedback answer."""
+
+    feedback_id: str
+    request_id: str
+    status: str = "recorded"
+
+
 class Decision(str, Enum):
     """The credit decision."""
 

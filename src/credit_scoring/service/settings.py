@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,3 +31,25 @@ class Settings(BaseSettings):
     docs_enabled: bool = True
     log_level: str = "INFO"
     log_json: bool = True
+
+    # The audit log (DESIGN §7): spool on local disk, uploads to an S3-compatible store.
+    instance_id: str | None = Field(
+        default=None, description="Name of this process in object keys (default: the hostname)."
+    )
+    audit_spool_dir: Path = Path("data/spool")
+    audit_fsync: bool = Field(
+        default=True, description="fsync every record before the response (power-cut safe)."
+    )
+    audit_spool_max_bytes: int = Field(default=1_073_741_824, ge=1024)
+    audit_segment_max_bytes: int = Field(default=8_388_608, ge=1024)
+    audit_segment_max_seconds: float = Field(default=10.0, gt=0)
+    audit_upload_interval_seconds: float = Field(default=2.0, gt=0)
+    audit_flush_seconds: float = Field(default=10.0, ge=0)
+    audit_upload: bool = Field(default=True, description="Ship spooled records to the store.")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3 endpoint, e.g. http://127.0.0.1:8333 (unset on AWS)."
+    )
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "credit-audit"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None

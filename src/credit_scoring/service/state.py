@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
+from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
 from credit_scoring.service.predictor import Predictor
@@ -20,8 +21,22 @@ class ServiceState:
     settings: Settings
     keys: KeyRing
     limiter: RateLimiter
+    audit: AuditSink | None = None
     predictor: Predictor | None = None
     load_error: str | None = None
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """Ready when the model is loaded and decisions can be recorded."""
+        body: dict[str, Any] = {}
+        ready = self.predictor is not None
+        if self.predictor is None:
+            body["model"] = self.load_error or "not loaded"
+        else:
+            body["model_version"] = self.predictor.version
+        if self.audit is not None:
+            body["audit"] = self.audit.status()
+            ready = ready and bool(body["audit"]["spool_writable"])
+        return ready, {"status": "ready" if ready else "not_ready"} | body
 
 
 def service_state(request: Request) -> ServiceState:

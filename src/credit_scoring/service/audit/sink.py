@@ -1,0 +1,106 @@
+"""The audit sink the routes use: records for decisions and feedback, spooled then shipped."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from credit_scoring.service.audit.spool import Spool
+from credit_scoring.service.audit.store import ObjectStore
+from credit_scoring.service.audit.uploader import Uploader
+from credit_scoring.service.settings import Settings
+
+PREDICTIONS = "predictions"
+FEEDBACK = "feedback"
+
+
+def instance_id(settings: Settings) -> str:
+    """This process's name in segment and object names (unique across restarts)."""
+    base = settings.instance_id or socket.gethostname()
+    safe = "".join(c if c.isalnum() else "_" for c in base)[:40]
+    return f"{safe}_{uuid.uuid4().hex[:8]}"
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat()
+
+
+class AuditSink:
+    """Spools for predictions and feedback, and the uploader that empties them."""
+
+    def __init__(self, settings: Settings, store: ObjectStore | None) -> None:
+        instance = instance_id(settings)
+        common: dict[str, Any] = {
+            "segment_max_bytes": settings.audit_segment_max_bytes,
+            "segment_max_seconds": settings.audit_segment_max_seconds,
+            "max_bytes": settings.audit_spool_max_bytes,
+            "fsync": settings.audit_fsync,
+        }
+        self.spools = {
+            stream: Spool(settings.audit_spool_dir, stream, instance, **common)
+            for stream in (PREDICTIONS, FEEDBACK)
+        }
+        self.uploader = (
+            Uploader(
+                list(self.spools.values()),
+                store,
+                settings.profile,
+                interval_seconds=settings.audit_upload_interval_seconds,
+            )
+            if store is not None
+            else None
+        )
+
+    def start(self) -> None:
+        """Begin shipping (recovering a crash's leftovers first)."""
+        if self.uploader is not None:
+            self.uploader.start()
+
+    def stop(self, flush_seconds: float) -> None:
+        """Finish the active segments and upload what can be uploaded in time."""
+        for spool in self.spools.values():
+            spool.close()
+        if self.uploader is not None:
+            self.uploader.stop(flush_seconds)
+
+    def record_decisions(self, records: list[dict[str, Any]]) -> None:
+        """Durably spool decision records (raises SpoolError if that is impossible)."""
+        self.spools[PREDICTIONS].append(records)
+
+    def record_feedback(self, record: dict[str, Any]) -> None:
+        """Durably spool one ground-truth record."""
+        self.spools[FEEDBACK].append([record])
+
+    def status(self) -> dict[str, Any]:
+        """Backlog, failures and last success, for /ready and monitoring."""
+        spooled = sum(spool.backlog_bytes() for spool in self.spools.values())
+        writable = all(spool.writable() for spool in self.spools.values())
+        errors = [s.last_error for s in self.spools.values() if s.last_error]
+        status: dict[str, Any] = {
+            "spool_writable": writable,
+            "backlog_bytes": spooled,
+            "backlog_segments": sum(len(s.ready_segments()) for s in self.spools.values()),
+        }
+        if errors and not writable:
+            status["spool_error"] = errors[0]
+        if self.uploader is None:
+            status["uploads"] = "disabled"
+            return status
+        stats = self.uploader.stats
+        with stats.lock:
+            status |= {
+                "uploaded_objects": stats.uploaded_objects,
+                "uploaded_records": stats.uploaded_records,
+                "upload_failures": stats.upload_failures,
+                "store_failing": stats.consecutive_failures > 0,
+                "last_upload_age_seconds": (
+                    None
+                    if stats.last_success is None
+                    else round(time.time() - stats.last_success, 1)
+                ),
+            }
+        return status

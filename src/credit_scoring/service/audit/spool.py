@@ -1,0 +1,221 @@
+"""Append-only JSON-lines segments on local disk: the durable half of the audit log.
+
+A record is appended (and, with ``fsync``, forced to disk) before the response that
+carries its decision is sent. The active segment ``*.part`` is held under an
+exclusive ``flock`` by the process writing it; a ``*.part`` nobody holds was left by a
+crash and is finalised (a torn last line dropped) by whoever finds it. Finished
+segments (``*.jsonl``) wait for the uploader.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_SUFFIX = ".part"
+READY_SUFFIX = ".jsonl"
+
+
+class SpoolError(RuntimeError):
+    """A record could not be made durable; no decision may be returned."""
+
+
+@dataclass(frozen=True)
+class SegmentName:
+    """``<stream>-<UTC creation time>-<instance>-<seq>``: unique, and it carries the time."""
+
+    stream: str
+    created: datetime
+    instance: str
+    seq: int
+
+    def stem(self) -> str:
+        return f"{self.stream}-{self.created:%Y%m%dT%H%M%S}-{self.instance}-{self.seq:06d}"
+
+    @classmethod
+    def parse(cls, path: Path) -> SegmentName:
+        stream, created, rest = path.name.split(".")[0].split("-", 2)
+        instance, seq = rest.rsplit("-", 1)
+        moment = datetime.strptime(created, "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
+        return cls(stream, moment, instance, int(seq))
+
+
+@contextmanager
+def claimed(path: Path) -> Iterator[IO[bytes] | None]:
+    """Open ``path`` under an exclusive non-blocking flock; None if gone or held elsewhere."""
+    try:
+        handle = path.open("rb+")
+    except FileNotFoundError:
+        yield None
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        yield None
+        return
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+class Spool:
+    """One stream's segments in one directory, shared safely by several processes."""
+
+    def __init__(
+        self,
+        directory: Path,
+        stream: str,
+        instance: str,
+        *,
+        segment_max_bytes: int,
+        segment_max_seconds: float,
+        max_bytes: int,
+        fsync: bool,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.directory = directory
+        self.stream = stream
+        self.instance = instance
+        self.segment_max_bytes = segment_max_bytes
+        self.segment_max_seconds = segment_max_seconds
+        self.max_bytes = max_bytes
+        self.fsync = fsync
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._active: IO[bytes] | None = None
+        self._active_path: Path | None = None
+        self._opened_at = 0.0
+        self._seq = 0
+        self.last_error: str | None = None
+
+    def _open_segment(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._seq += 1
+        created = datetime.fromtimestamp(self.clock(), timezone.utc)
+        name = SegmentName(self.stream, created, self.instance, self._seq)
+        path = self.directory / (name.stem() + ACTIVE_SUFFIX)
+        handle = path.open("ab")
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._active, self._active_path, self._opened_at = handle, path, self.clock()
+
+    def append(self, records: list[dict[str, Any]]) -> None:
+        """Make ``records`` durable, or raise SpoolError (disk full, unwritable, over size)."""
+        data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
+        with self._lock:
+            try:
+                if self.backlog_bytes() + len(data) > self.max_bytes:
+                    raise SpoolError(
+                        f"the spool holds over {self.max_bytes} bytes not yet uploaded"
+                    )
+                if self._active is None:
+                    self._open_segment()
+                assert self._active is not None
+                self._active.write(data)
+                self._active.flush()
+                if self.fsync:
+                    os.fsync(self._active.fileno())
+                self.last_error = None
+            except (OSError, SpoolError) as error:
+                self.last_error = str(error)
+                self._abandon_active()
+                raise SpoolError(f"audit spool unavailable: {error}") from error
+
+    def _abandon_active(self) -> None:
+        """After a failed write, leave the segment for crash recovery and start afresh."""
+        if self._active is not None:
+            try:
+                self._active.close()
+            except OSError:
+                pass
+        self._active = None
+
+    def rotate(self, force: bool = False) -> None:
+        """Finish the active segment when it is full, old enough, or ``force``d."""
+        with self._lock:
+            if self._active is None or self._active_path is None:
+                return
+            size = self._active.tell()
+            due = size >= self.segment_max_bytes or (
+                self.clock() - self._opened_at >= self.segment_max_seconds
+            )
+            if size == 0 or not (due or force):
+                return
+            path = self._active_path
+            self._active.close()
+            self._active = None
+            path.rename(path.with_suffix(READY_SUFFIX))
+
+    def recover_orphans(self) -> int:
+        """Finish segments left active by a dead process; return how many."""
+        recovered = 0
+        for path in sorted(self.directory.glob(f"{self.stream}-*{ACTIVE_SUFFIX}")):
+            if path == self._active_path:
+                continue
+            with claimed(path) as handle:
+                if handle is None:
+                    continue
+                content = handle.read()
+                complete = content[: content.rfind(b"\n") + 1]
+                if len(complete) < len(content):
+                    logger.warning("dropping a torn last line in %s", path.name)
+                    handle.seek(0)
+                    handle.truncate()
+                    handle.write(complete)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                if complete:
+                    path.rename(path.with_suffix(READY_SUFFIX))
+                else:
+                    path.unlink()
+                recovered += 1
+        return recovered
+
+    def ready_segments(self) -> list[Path]:
+        """Finished segments waiting for upload, oldest first."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob(f"{self.stream}-*{READY_SUFFIX}"))
+
+    def backlog_bytes(self) -> int:
+        """Bytes in this stream's segments not yet uploaded (active one included)."""
+        if not self.directory.is_dir():
+            return 0
+        total = 0
+        for path in self.directory.glob(f"{self.stream}-*"):
+            try:
+                total += path.stat().st_size
+            except FileNotFoundError:
+                continue
+        return total
+
+    def writable(self) -> bool:
+        """Probe the directory with a small synced write (what /ready reports)."""
+        probe = self.directory / f".probe-{self.instance}"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with probe.open("wb") as handle:
+                handle.write(b"ok")
+                os.fsync(handle.fileno())
+            probe.unlink()
+        except OSError as error:
+            self.last_error = str(error)
+            return False
+        return True
+
+    def close(self) -> None:
+        """Finish the active segment (called at shutdown)."""
+        self.rotate(force=True)

@@ -1,0 +1,78 @@
+"""The S3-compatible object store (SeaweedFS locally, Amazon S3 on AWS), via boto3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+StoreError = (BotoCoreError, ClientError)
+
+
+class ObjectStore:
+    """The few operations the audit log needs, on one bucket."""
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        timeout_seconds: float = 5.0,
+    ) -> None:
+        self.bucket = bucket
+        config = Config(
+            connect_timeout=timeout_seconds,
+            read_timeout=timeout_seconds,
+            retries={"max_attempts": 1, "mode": "standard"},
+            s3={"addressing_style": "path"},
+        )
+        self._client: Any = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            config=config,
+        )
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key``."""
+        try:
+            self._client.head_object(Bucket=self.bucket, Key=key)
+            return True
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+
+    def put_new(self, key: str, body: bytes, content_type: str) -> bool:
+        """Store ``body`` under ``key`` unless something is already there (never rewrite)."""
+        if self.exists(key):
+            return False
+        self._client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
+        return True
+
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix``."""
+        paginator = self._client.get_paginator("list_objects_v2")
+        found: list[str] = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            found += [item["Key"] for item in page.get("Contents", [])]
+        return found
+
+    def get(self, key: str) -> bytes:
+        """The bytes stored under ``key``."""
+        body: bytes = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if it does not exist (local stores; on AWS it is provisioned)."""
+        try:
+            self._client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            self._client.create_bucket(Bucket=self.bucket)
