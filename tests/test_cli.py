@@ -36,7 +36,8 @@ def test_score_runs_and_reports_bad_input(
         app, ["score", "--model", str(trained_dir), "--input", str(bad), "--output", str(output)]
     )
     assert failed.exit_code == 2
-    assert "missing columns: ID, Customer_ID" in failed.output
+    assert "missing columns: Age, Annual_Income" in failed.output
+    assert "unexpected columns: a, b" in failed.output
 
 
 def test_train_rejects_an_unknown_preset(raw_file: Path) -> None:
