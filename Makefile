@@ -18,13 +18,12 @@ PORT ?= 8000
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: install ## set everything up (data, a quick model if none) and serve the API on port 8000
+run: install ## set up (data, a quick model if none), start SeaweedFS and the API on port 8000
 	@[ -f $(RAW_REAL) ] || [ -f $(RAW_SYNTH) ] || $(MAKE) --no-print-directory data
 	@if [ ! -f $(MODELS)/$(PROFILE)/LATEST ]; then \
 		echo "no model yet: training with the quick preset (make train runs the full search)"; \
 		$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick; fi
-	@$(BIN)/credit-scoring dev-key
-	$(BIN)/credit-scoring serve --port $(PORT)
+	$(BIN)/credit-scoring run-local --port $(PORT)
 
 $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

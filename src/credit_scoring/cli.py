@@ -126,24 +126,41 @@ def serve(
     )
 
 
-@app.command("dev-key")
-def dev_key(
-    env_file: Annotated[Path, typer.Option(help="The .env file that gets the key's hash.")] = Path(
-        ".env"
-    ),
-    key_file: Annotated[Path, typer.Option(help="Where the local key itself is kept.")] = Path(
-        "data/dev_api_key"
+@app.command("run-local")
+def run_local(
+    port: Annotated[int, typer.Option(help="API port.")] = 8000,
+    env_file: Annotated[Path, typer.Option(help="The .env file to complete.")] = Path(".env"),
+    data_dir: Annotated[Path, typer.Option(help="Where SeaweedFS keeps its data.")] = Path(
+        "data/seaweedfs"
     ),
 ) -> None:
-    """Create (once) and print a development API key; its sha256 goes into .env."""
-    from credit_scoring.service.dev_key import DEV_CLIENT, ensure_dev_key
-
-    key = ensure_dev_key(env_file, key_file)
-    typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
-    typer.echo(
-        f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
-        "-d @../shared/contracts/credit_score_english.json http://127.0.0.1:8000/predict"
+    """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
+    from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
+    from credit_scoring.service.dev_env import (
+        DEV_CLIENT,
+        ensure_dev_key,
+        ensure_local_store_settings,
     )
+    from credit_scoring.service.settings import Settings
+
+    key = ensure_dev_key(env_file, Path("data/dev_api_key"))
+    values = ensure_local_store_settings(env_file)
+    seaweed = LocalSeaweed(
+        data_dir, values["CREDIT_S3_ACCESS_KEY_ID"], values["CREDIT_S3_SECRET_ACCESS_KEY"], Ports()
+    )
+    typer.echo(f"starting SeaweedFS (S3 API on {seaweed.endpoint}, data in {data_dir}) ...")
+    seaweed.start()
+    try:
+        seaweed.store(Settings().s3_bucket).ensure_bucket()
+        typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
+        typer.echo(
+            f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
+            f"-d @../shared/contracts/credit_score_english.json http://127.0.0.1:{port}/predict"
+        )
+        serve(host="127.0.0.1", port=port, workers=1)
+    finally:
+        seaweed.stop()
+        typer.echo("SeaweedFS stopped")
 
 
 @app.command("hash-key")
@@ -152,6 +169,39 @@ def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to conf
     from credit_scoring.service.auth import hash_key
 
     typer.echo(hash_key(key))
+
+
+audit_app = typer.Typer(help="The audit log: export records of a period.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("export")
+def audit_export(
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (UTC).")],
+    output: Annotated[Path, typer.Option(help="A .parquet or .csv file.")],
+    profile: ProfileOption = DEFAULT_PROFILE,
+    kind: Annotated[str, typer.Option(help="predictions | feedback")] = "predictions",
+) -> None:
+    """Write the audit records of a period, each decision once (store settings from .env)."""
+    from datetime import date
+
+    from credit_scoring.service.app import object_store
+    from credit_scoring.service.audit.export import ID_FIELD, read_records, write_table
+    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.settings import Settings
+
+    if kind not in ID_FIELD:
+        _fail(f"--kind must be one of {', '.join(ID_FIELD)}")
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        records = read_records(object_store(Settings()), kind, profile, first, last)
+        rows = write_table(records, output)
+    except StoreError as error:
+        _fail(f"the object store failed: {error}")
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(f"exported {rows} {kind} records to {output}")
 
 
 if __name__ == "__main__":

