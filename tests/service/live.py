@@ -42,6 +42,11 @@ class LiveServer:
                 time.sleep(0.2)
         raise RuntimeError(f"the server did not become ready: {self.stop()}")
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flush."""
+        self.process.kill()
+        self.process.wait(timeout=15)
+
     def stop(self) -> str:
         self.process.terminate()
         self.process.wait(timeout=15)

@@ -11,6 +11,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 StoreError = (BotoCoreError, ClientError)
 
 
+def describe(error: Exception) -> str:
+    """A short, secret-free description of a store error (its code, or its type)."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        return f"{details.get('Code', 'ClientError')}: {details.get('Message', '')}"[:200]
+    return type(error).__name__
+
+
 class ObjectStore:
     """The few operations the audit log needs, on one bucket."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from credit_scoring.service.audit.spool import SegmentName, Spool, claimed
-from credit_scoring.service.audit.store import ObjectStore, StoreError
+from credit_scoring.service.audit.store import ObjectStore, StoreError, describe
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +95,12 @@ class Uploader:
             try:
                 self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:
+                reason = describe(error)
                 with self.stats.lock:
                     self.stats.upload_failures += 1
                     self.stats.consecutive_failures += 1
-                    self.stats.last_error = type(error).__name__
-                logger.warning("audit upload failed (%s); will retry", type(error).__name__)
+                    self.stats.last_error = reason
+                logger.warning("audit upload failed (%s); will retry", reason)
                 return False
             segment.unlink()
         with self.stats.lock:

@@ -1,0 +1,113 @@
+"""The audit log against a real SeaweedFS: every decision recorded once, nothing leaked."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from credit_scoring.service.app import create_app
+from credit_scoring.service.audit.export import read_records
+from credit_scoring.service.audit.local_store import LocalSeaweed
+from tests.service.conftest import API_KEY, HEADERS, audit_settings, make_settings
+
+FORBIDDEN_KEYS = {"Name", "SSN", "x-api-key", "api_key", "key"}
+
+
+def today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def all_keys(value: Any) -> set[str]:
+    """Every dictionary key at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in all_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in all_keys(v)}
+    return set()
+
+
+def bucket() -> str:
+    return f"audit-{uuid.uuid4().hex[:10]}"
+
+
+def test_n_requests_give_exactly_n_records(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any
+) -> None:
+    name = bucket()
+    settings = audit_settings(trained_dir, seaweed, name)
+    expected: set[str] = set()
+    with TestClient(create_app(settings)) as client:
+        for age in range(20, 45):
+            record = english["data"] | {"Age": age}
+            response = client.post("/predict", json={"data": record}, headers=HEADERS)
+            expected.add(response.json()["request_id"])
+        batch = client.post("/predict/batch", json={"data": [english["data"]] * 3}, headers=HEADERS)
+        expected |= {f"{batch.json()['request_id']}/{i}" for i in range(3)}
+    records = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    assert len(records) == 28 and {r["request_id"] for r in records} == expected
+
+
+def test_record_content_matches_the_response_and_leaks_nothing(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any
+) -> None:
+    name = bucket()
+    with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
+        answer = client.post("/predict", json=english, headers=HEADERS).json()
+    (record,) = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    assert record["request_id"] == answer["request_id"]
+    assert (
+        record["client_id"] == "seed-client" and record["model_version"] == answer["model_version"]
+    )
+    assert record["inputs"]["Age"] == 40 and record["inputs"]["Occupation"] == "Doctor"
+    assert set(record["inputs"]) == set(english["data"]) | {"Type_of_Loan"}
+    for field in (
+        "prediction",
+        "credit_class",
+        "probabilities",
+        "risk_probability",
+        "decision",
+        "decision_threshold",
+    ):
+        assert record["outputs"][field] == answer[field]
+    assert record["latency_ms"] > 0 and record["time"].startswith(today().isoformat())
+    assert not all_keys(record) & FORBIDDEN_KEYS
+    assert API_KEY not in str(record)
+
+
+def test_feedback_is_stored_beside_the_predictions(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any
+) -> None:
+    name = bucket()
+    with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
+        decision = client.post("/predict", json=english, headers=HEADERS).json()["request_id"]
+        sent = {"request_id": decision, "actual_class": "Poor"}
+        response = client.post("/feedback", json=sent, headers=HEADERS)
+        assert response.status_code == 202 and response.json()["request_id"] == decision
+        bad = client.post(
+            "/feedback", json={"request_id": decision, "actual_class": "Bad"}, headers=HEADERS
+        )
+        assert bad.status_code == 422
+    (stored,) = read_records(seaweed.store(name), "feedback", "credit_score", today(), today())
+    assert stored["request_id"] == decision and stored["actual_class"] == "Poor"
+    assert seaweed.store(name).keys("feedback/profile=credit_score/dt=")
+
+
+def test_unwritable_spool_means_503_and_no_decision(trained_dir: Path, english: Any) -> None:
+    settings = make_settings(trained_dir)
+    with TestClient(create_app(settings)) as client:
+        shutil.rmtree(settings.audit_spool_dir)
+        settings.audit_spool_dir.write_text("a file where the spool directory was")
+        response = client.post("/predict", json=english, headers=HEADERS)
+        assert response.status_code == 503, response.text
+        body = response.json()
+        assert body["error"] == "audit_unavailable" and "decision" not in body
+        ready = client.get("/ready")
+        assert ready.status_code == 503 and ready.json()["audit"]["spool_writable"] is False
+        settings.audit_spool_dir.unlink()
+        assert client.post("/predict", json=english, headers=HEADERS).status_code == 200
+        assert client.get("/ready").status_code == 200

@@ -1,0 +1,147 @@
+"""Durability under failure: the store down for 30 s, and the API killed with SIGKILL."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from credit_scoring.service.audit.export import read_records
+from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
+from tests.service.conftest import HEADERS, live_env
+from tests.service.live import LiveServer
+
+pytestmark = pytest.mark.slow
+
+
+class Load:
+    """A client thread sending /predict continuously; remembers every request that got a 200."""
+
+    def __init__(self, url: str, payload: dict[str, Any]) -> None:
+        self.url = url
+        self.payload = payload
+        self.accepted: list[str] = []
+        self.refused = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=5) as client:
+            while not self._stop.is_set():
+                try:
+                    response = client.post(
+                        f"{self.url}/predict", json=self.payload, headers=HEADERS
+                    )
+                except httpx.TransportError:
+                    self.refused += 1
+                    time.sleep(0.05)
+                    continue
+                if response.status_code == 200:
+                    self.accepted.append(response.json()["request_id"])
+
+    def __enter__(self) -> Load:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def store_env(model: Path, store: LocalSeaweed, bucket: str) -> dict[str, str]:
+    return live_env(
+        model,
+        CREDIT_AUDIT_UPLOAD="true",
+        CREDIT_S3_ENDPOINT_URL=store.endpoint,
+        CREDIT_S3_BUCKET=bucket,
+        CREDIT_S3_ACCESS_KEY_ID=store.access_key,
+        CREDIT_S3_SECRET_ACCESS_KEY=store.secret_key,
+        CREDIT_AUDIT_SEGMENT_MAX_SECONDS="0.5",
+        CREDIT_AUDIT_UPLOAD_INTERVAL_SECONDS="0.2",
+        CREDIT_RATE_LIMIT_PER_MINUTE="1000000",
+    )
+
+
+def wait_for_empty_backlog(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        audit = httpx.get(f"{url}/ready", timeout=5).json()["audit"]
+        if audit["backlog_bytes"] == 0 and not audit["store_failing"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"backlog never emptied: {audit}")
+
+
+def exported(store: LocalSeaweed, bucket: str) -> list[str]:
+    today = datetime.now(timezone.utc).date()
+    records = read_records(store.store(bucket), "predictions", "credit_score", today, today)
+    return [r["request_id"] for r in records]
+
+
+def raw_line_count(store: LocalSeaweed, bucket: str) -> int:
+    import gzip
+
+    client = store.store(bucket)
+    return sum(gzip.decompress(client.get(key)).count(b"\n") for key in client.keys("predictions/"))
+
+
+@pytest.fixture
+def private_store(tmp_path: Path) -> Any:
+    store = LocalSeaweed(tmp_path / "seaweed", "outage-access", "outage-secret", Ports.free())
+    store.start()
+    yield store
+    store.stop()
+
+
+def test_store_down_for_30_seconds_loses_nothing(
+    trained_dir: Path, private_store: LocalSeaweed, english: Any, tmp_path: Path
+) -> None:
+    bucket = f"outage-{uuid.uuid4().hex[:8]}"
+    private_store.store(bucket).ensure_bucket()
+    server = LiveServer(store_env(trained_dir, private_store, bucket), cwd=tmp_path)
+    try:
+        with Load(server.url, english) as load:
+            time.sleep(3)
+            private_store.stop()
+            time.sleep(30)
+            during_outage = httpx.get(f"{server.url}/ready", timeout=5).json()["audit"]
+            private_store.start()
+            time.sleep(3)
+        wait_for_empty_backlog(server.url)
+    finally:
+        server.stop()
+    assert during_outage["store_failing"] and during_outage["backlog_bytes"] > 0
+    ids = exported(private_store, bucket)
+    assert len(load.accepted) > 100
+    assert set(ids) == set(load.accepted) and len(ids) == len(load.accepted)
+    assert raw_line_count(private_store, bucket) == len(load.accepted)
+
+
+def test_sigkill_mid_load_loses_no_acknowledged_decision(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any, tmp_path: Path
+) -> None:
+    bucket = f"kill-{uuid.uuid4().hex[:8]}"
+    seaweed.store(bucket).ensure_bucket()
+    env = store_env(trained_dir, seaweed, bucket) | {"CREDIT_AUDIT_SEGMENT_MAX_SECONDS": "30"}
+    first = LiveServer(env, cwd=tmp_path)
+    with Load(first.url, english) as load:
+        time.sleep(4)
+        first.kill()
+        time.sleep(0.5)
+    assert load.accepted
+    spooled = list((tmp_path / "data" / "spool").glob("predictions-*"))
+    assert spooled, "the kill should leave records in the spool"
+    second = LiveServer(env | {"CREDIT_AUDIT_SEGMENT_MAX_SECONDS": "0.5"}, cwd=tmp_path)
+    try:
+        wait_for_empty_backlog(second.url)
+    finally:
+        second.stop()
+    ids = exported(seaweed, bucket)
+    assert set(load.accepted) <= set(ids)
+    assert len(ids) == len(set(ids))
