@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             state.predictor = load_predictor(settings)
+            state.metrics.model.labels(state.predictor.version, settings.profile).set(1)
             logger.info("model loaded", extra={"model_version": state.predictor.version})
         except (ArtifactError, OSError, ValueError) as error:
             state.load_error = str(error)
@@ -85,7 +86,9 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app, settings.profile)
     app.include_router(probe_router())
     app.include_router(prediction_router(settings.profile))
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, metrics=state.metrics
+    )
     return app
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from credit_scoring.service.metrics import UNMATCHED, Metrics
+
 logger = logging.getLogger("credit_scoring.access")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -35,9 +37,10 @@ def _error_body(request_id: str, status: int, code: str, message: str) -> bytes:
 class RequestContextMiddleware:
     """Give every request an id (kept from X-Request-ID when valid) and log its outcome."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, metrics: Metrics) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,7 +84,7 @@ class RequestContextMiddleware:
                 "Internal error; quote the request id when reporting it.",
             )
         finally:
-            self._log(scope, request_id, outcome["status"], started)
+            self._record(scope, request_id, outcome["status"], started)
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0
@@ -110,19 +113,23 @@ class RequestContextMiddleware:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    @staticmethod
-    def _log(scope: Scope, request_id: str, status: int, started: float) -> None:
+    def _record(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+        """Access log line and request metrics (route templates only: bounded labels)."""
         state = scope.get("state", {})
-        route = scope.get("route")
+        route = getattr(scope.get("route"), "path", UNMATCHED)
+        seconds = time.perf_counter() - started
+        method = str(scope.get("method"))
+        self.metrics.observe_request(route, method, status, seconds)
+        self.metrics.observe_invalid(state.get("invalid_fields", []))
         logger.info(
             "request",
             extra={
                 "request_id": request_id,
                 "client_id": state.get("client_id"),
-                "method": scope.get("method"),
-                "route": getattr(route, "path", scope.get("path")),
+                "method": method,
+                "route": route,
                 "status": status,
-                "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+                "latency_ms": round(seconds * 1000, 3),
                 "model_version": state.get("model_version"),
             },
         )

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Request
 from fastapi.openapi.models import Example
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -54,6 +55,11 @@ def probe_router() -> APIRouter:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics(state: State) -> PlainTextResponse:
+        body = await run_in_threadpool(state.metrics.render)
+        return PlainTextResponse(body, media_type=CONTENT_TYPE_LATEST)
+
     @router.get(
         "/ready",
         summary="The model is loaded and decisions can be recorded",
@@ -88,6 +94,9 @@ def prediction_router(profile_name: str) -> APIRouter:
         scored = await run_in_threadpool(
             decide_and_record, predictor, state.audit, records, context
         )
+        state.metrics.observe_decisions(
+            scored.credit_class, scored.decision, scored.risk_probability
+        )
         return PredictResponse(
             request_id=request_id_of(request),
             model_version=predictor.version,
@@ -111,6 +120,9 @@ def prediction_router(profile_name: str) -> APIRouter:
         context = _context(request, client, batch=True)
         scored = await run_in_threadpool(
             decide_and_record, predictor, state.audit, records, context
+        )
+        state.metrics.observe_decisions(
+            scored.credit_class, scored.decision, scored.risk_probability
         )
         return BatchResponse(
             request_id=request_id_of(request),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
+from credit_scoring.profiles import get_profile
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
+from credit_scoring.service.metrics import Metrics
 from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.settings import Settings
 
@@ -24,6 +26,16 @@ class ServiceState:
     audit: AuditSink | None = None
     predictor: Predictor | None = None
     load_error: str | None = None
+    metrics: Metrics = field(init=False)
+
+    def __post_init__(self) -> None:
+        profile = get_profile(self.settings.profile)
+        names = profile.input_names + [c.alias for c in profile.inputs if c.alias]
+        self.metrics = Metrics(names, self.audit_status)
+
+    def audit_status(self) -> dict[str, Any] | None:
+        """The audit sink's status, once it exists."""
+        return self.audit.status() if self.audit is not None else None
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
         """Ready when the model is loaded and decisions can be recorded."""

@@ -1,0 +1,121 @@
+"""Prometheus metrics of one app (its own registry, no module-level state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+UNMATCHED = "unmatched"
+
+
+class _AuditCollector(Collector):
+    """Reads the audit sink's status at scrape time."""
+
+    def __init__(self, status: Callable[[], dict[str, Any] | None]) -> None:
+        self.status = status
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        status = self.status()
+        if status is None:
+            return
+        values = {
+            "credit_audit_backlog_bytes": (
+                "Audit bytes spooled, not yet uploaded",
+                "backlog_bytes",
+            ),
+            "credit_audit_upload_failures": ("Failed audit uploads since start", "upload_failures"),
+            "credit_audit_uploaded_records": (
+                "Audit records uploaded since start",
+                "uploaded_records",
+            ),
+            "credit_audit_last_upload_age_seconds": (
+                "Seconds since the last successful audit upload",
+                "last_upload_age_seconds",
+            ),
+        }
+        for name, (help_text, key) in values.items():
+            value = status.get(key)
+            if isinstance(value, (int, float)):
+                yield GaugeMetricFamily(name, help_text, value=float(value))
+        yield GaugeMetricFamily(
+            "credit_audit_spool_writable",
+            "1 when the spool accepts records",
+            value=1.0 if status.get("spool_writable") else 0.0,
+        )
+
+
+class Metrics:
+    """Request, prediction, validation and audit metrics."""
+
+    def __init__(
+        self, known_fields: Iterable[str], audit_status: Callable[[], dict[str, Any] | None]
+    ) -> None:
+        self.known_fields = set(known_fields)
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "credit_http_requests_total",
+            "HTTP requests",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "credit_http_request_duration_seconds",
+            "Request latency",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.predictions = Counter(
+            "credit_predictions_total",
+            "Decisions by class and decision",
+            ["credit_class", "decision"],
+            registry=self.registry,
+        )
+        self.risk = Histogram(
+            "credit_risk_probability",
+            "Predicted probability of the risk class",
+            buckets=tuple(i / 10 for i in range(1, 11)),
+            registry=self.registry,
+        )
+        self.invalid_fields = Counter(
+            "credit_validation_failures_total",
+            "Rejected fields",
+            ["field"],
+            registry=self.registry,
+        )
+        self.model = Gauge(
+            "credit_model_info",
+            "The model in service",
+            ["version", "profile"],
+            registry=self.registry,
+        )
+        self.registry.register(_AuditCollector(audit_status))
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one request and its latency."""
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+
+    def observe_decisions(
+        self, classes: Iterable[str], decisions: Iterable[str], risks: Iterable[float]
+    ) -> None:
+        """Count decisions and record their risk probabilities."""
+        for credit_class, decision, risk in zip(classes, decisions, risks):
+            self.predictions.labels(credit_class, decision).inc()
+            self.risk.observe(risk)
+
+    def observe_invalid(self, fields: Iterable[str]) -> None:
+        """Count rejected fields; names a client made up are counted as one label."""
+        for field in fields:
+            name = field.split(".")[-1]
+            self.invalid_fields.labels(name if name in self.known_fields else "other").inc()
+
+    def render(self) -> bytes:
+        """The exposition text."""
+        output: bytes = generate_latest(self.registry)
+        return output
