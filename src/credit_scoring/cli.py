@@ -110,17 +110,27 @@ def score(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="Worker processes (default: CREDIT_WORKERS).")
+    ] = None,
 ) -> None:
     """Serve the API (settings from CREDIT_* environment variables and .env)."""
     import uvicorn
+
+    from credit_scoring.service.settings import Settings
+
+    settings = Settings()
+    if settings.model_uri:
+        from credit_scoring.service.model_fetch import fetch_model
+
+        typer.echo(f"fetched {fetch_model(settings.model_uri, settings.model_path)}")
 
     uvicorn.run(
         "credit_scoring.service.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
+        workers=workers or settings.workers,
         access_log=False,
         log_config=None,
     )
@@ -173,6 +183,21 @@ def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to conf
 
 audit_app = typer.Typer(help="The audit log: export records of a period.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("create-bucket")
+def audit_create_bucket() -> None:
+    """Create the audit bucket if missing (local stores and Compose; AWS provisions its own)."""
+    from credit_scoring.service.app import object_store
+    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.settings import Settings
+
+    settings = Settings()
+    try:
+        object_store(settings).ensure_bucket()
+    except StoreError as error:
+        _fail(f"the object store failed: {error}")
+    typer.echo(f"bucket {settings.s3_bucket} ready")
 
 
 @audit_app.command("export")

@@ -111,3 +111,11 @@ def test_unwritable_spool_means_503_and_no_decision(trained_dir: Path, english: 
         settings.audit_spool_dir.unlink()
         assert client.post("/predict", json=english, headers=HEADERS).status_code == 200
         assert client.get("/ready").status_code == 200
+
+
+def test_objects_are_never_rewritten(seaweed: LocalSeaweed) -> None:
+    store = seaweed.store(bucket())
+    store.ensure_bucket()
+    assert store.put_new("predictions/x.jsonl.gz", b"first", "application/x-ndjson")
+    assert not store.put_new("predictions/x.jsonl.gz", b"second", "application/x-ndjson")
+    assert store.get("predictions/x.jsonl.gz") == b"first"

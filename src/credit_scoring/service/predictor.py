@@ -59,7 +59,8 @@ class Predictor:
             {c.name: _raw_value(getattr(r, c.name), c.kind) for c in self.profile.inputs}
             for r in records
         ]
-        return pd.DataFrame(rows, columns=self.profile.input_names).astype(object)
+        # Let pandas infer numeric dtypes: the cleaner's numeric fast path then applies.
+        return pd.DataFrame(rows, columns=self.profile.input_names)
 
     def score(self, records: list[BaseModel]) -> Scored:
         """Class probabilities and decisions for ``records``."""

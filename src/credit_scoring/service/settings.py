@@ -18,6 +18,10 @@ class Settings(BaseSettings):
         default=Path("src/models/credit_score"),
         description="A model version directory, or a profile folder holding LATEST.",
     )
+    model_uri: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix/<version>/ fetched into model_path (a profile folder).",
+    )
     decision_threshold: float | None = Field(
         default=None, gt=0, lt=1, description="Overrides the artifact's threshold when set."
     )
@@ -28,6 +32,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=1)
     max_batch_records: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    workers: int = Field(default=1, ge=1, description="Uvicorn worker processes (serve).")
     docs_enabled: bool = True
     log_level: str = "INFO"
     log_json: bool = True

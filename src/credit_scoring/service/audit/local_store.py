@@ -71,6 +71,7 @@ class LocalSeaweed:
             weed, "server", f"-dir={self.data_dir / 'store'}", "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1", f"-master.port={p.master}", f"-volume.port={p.volume}",
             f"-filer.port={p.filer}", "-s3", f"-s3.port={p.s3}", f"-s3.config={config}",
+            "-s3.port.iceberg=0", "-s3.port.lance=0",
             "-volume.max=100", "-master.volumeSizeLimitMB=32",
         ]  # fmt: skip
 

@@ -48,21 +48,17 @@ class ObjectStore:
             config=config,
         )
 
-    def exists(self, key: str) -> bool:
-        """Whether an object is stored under ``key``."""
+    def put_new(self, key: str, body: bytes, content_type: str) -> bool:
+        """Store ``body`` under ``key`` unless an object is there: a conditional PUT
+        (If-None-Match: *), so an object is never rewritten and no read right is needed."""
         try:
-            self._client.head_object(Bucket=self.bucket, Key=key)
-            return True
+            self._client.put_object(
+                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*"
+            )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
                 return False
             raise
-
-    def put_new(self, key: str, body: bytes, content_type: str) -> bool:
-        """Store ``body`` under ``key`` unless something is already there (never rewrite)."""
-        if self.exists(key):
-            return False
-        self._client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
         return True
 
     def keys(self, prefix: str) -> list[str]:

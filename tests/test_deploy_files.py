@@ -1,0 +1,99 @@
+"""Dockerfile, docker-compose.yml, Prometheus config and .env.example, held to the app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from credit_scoring.service.app import create_app
+from credit_scoring.service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTING_NAMES = {f"CREDIT_{name.upper()}" for name in Settings.model_fields}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def routes() -> set[str]:
+    app = create_app(Settings(_env_file=None))  # type: ignore[call-arg]
+    return set(app.openapi()["paths"])
+
+
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text()
+
+
+def test_every_credit_variable_is_a_real_setting(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for variable in service.get("environment", {}):
+            if variable.startswith("CREDIT_") and name != "s3":
+                assert variable in SETTING_NAMES, f"{name}: {variable} is not a setting"
+    for variable in re.findall(r"CREDIT_[A-Z_]+", dockerfile()):
+        assert variable in SETTING_NAMES, f"Dockerfile: {variable}"
+    example = (ROOT / ".env.example").read_text()
+    for variable in re.findall(r"^#?\s*(CREDIT_[A-Z_]+)=", example, re.MULTILINE):
+        assert variable in SETTING_NAMES, f".env.example: {variable}"
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    example = (ROOT / ".env.example").read_text()
+    assert not {n for n in SETTING_NAMES if n not in example}
+
+
+def test_ports_agree(compose: dict[str, Any]) -> None:
+    api = compose["services"]["api"]
+    container_port = int(api["ports"][0].split(":")[-1])
+    assert f"EXPOSE {container_port}" in dockerfile()
+    assert f'"--port", "{container_port}"' in dockerfile()
+    prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
+    (job,) = prometheus["scrape_configs"]
+    assert job["static_configs"][0]["targets"] == [f"api:{container_port}"]
+
+
+def test_health_checks_and_metrics_path_exist(compose: dict[str, Any], routes: set[str]) -> None:
+    api_check = " ".join(compose["services"]["api"]["healthcheck"]["test"])
+    docker_check = re.search(r"HEALTHCHECK .*", dockerfile(), re.DOTALL)
+    assert docker_check is not None
+    for text in (api_check, docker_check.group(0)):
+        url = re.search(r"http://[^'\"]+", text)
+        assert url is not None, text
+        path = urlparse(url.group(0)).path
+        assert path in routes, path
+    prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
+    assert prometheus["scrape_configs"][0]["metrics_path"] in routes
+
+
+def test_s3_endpoint_points_at_the_s3_service(compose: dict[str, Any]) -> None:
+    s3_command = " ".join(compose["services"]["s3"]["command"])
+    s3_port = int(re.search(r"-s3\.port=(\d+)", s3_command).group(1))  # type: ignore[union-attr]
+    for name in ("api", "s3-init"):
+        endpoint = urlparse(compose["services"][name]["environment"]["CREDIT_S3_ENDPOINT_URL"])
+        assert (endpoint.hostname, endpoint.port) == ("s3", s3_port), name
+
+
+def test_services_wait_for_healthy_dependencies(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert services["api"]["depends_on"]["s3"]["condition"] == "service_healthy"
+    assert services["api"]["depends_on"]["s3-init"]["condition"] == "service_completed_successfully"
+    assert services["prometheus"]["depends_on"]["api"]["condition"] == "service_healthy"
+    for name in ("s3", "api", "prometheus"):
+        assert "healthcheck" in services[name], name
+    assert re.fullmatch(r"chrislusf/seaweedfs:\d+\.\d+", services["s3"]["image"])
+
+
+def test_image_runs_as_non_root_with_exec_form_cmd() -> None:
+    text = dockerfile()
+    assert text.count("FROM ") == 2 and "AS build" in text
+    assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
+    assert re.search(r'^CMD \["', text, re.MULTILINE)
+    assert "--require-hashes" in text
