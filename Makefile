@@ -34,10 +34,15 @@ $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
-lint: install ## black --check, flake8, mypy --strict on src
+lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + compose schemas, cfn-lint
 	$(BIN)/black --check src tests
 	$(BIN)/flake8 src tests
 	$(BIN)/mypy src
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/cfn-lint deploy/ecs/*.yml
 
 format: install ## format the code with black
 	$(BIN)/black src tests
