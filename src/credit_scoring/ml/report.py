@@ -22,6 +22,16 @@ def _save(figure: Any, path: Path) -> str:
     return path.name
 
 
+def _finish_curves(figure: Any, axes: Any, xlabel: str, ylabel: str, title: str, path: Path) -> str:
+    """Diagonal reference, labels, legend, title; save."""
+    axes.plot([0, 1], [0, 1], linestyle=":", color="grey")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.legend()
+    axes.set_title(title)
+    return _save(figure, path)
+
+
 def plot_confusion(matrix: list[list[int]], classes: tuple[str, ...], path: Path) -> str:
     """Confusion matrix (rows: actual, columns: predicted), with counts."""
     figure, axes = plt.subplots(figsize=(4.5, 4))
@@ -43,12 +53,9 @@ def plot_roc(y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], path: P
     for index, name in enumerate(classes):
         fpr, tpr, _ = roc_curve(y == index, proba[:, index])
         axes.plot(fpr, tpr, label=name)
-    axes.plot([0, 1], [0, 1], linestyle=":", color="grey")
-    axes.set_xlabel("false positive rate")
-    axes.set_ylabel("true positive rate")
-    axes.legend()
-    axes.set_title("ROC, one vs rest")
-    return _save(figure, path)
+    return _finish_curves(
+        figure, axes, "false positive rate", "true positive rate", "ROC, one vs rest", path
+    )
 
 
 def plot_calibration(y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], path: Path) -> str:
@@ -59,12 +66,9 @@ def plot_calibration(y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...],
             y == index, proba[:, index], n_bins=10, strategy="quantile"
         )
         axes.plot(predicted, observed, marker="o", label=name)
-    axes.plot([0, 1], [0, 1], linestyle=":", color="grey")
-    axes.set_xlabel("predicted probability")
-    axes.set_ylabel("observed frequency")
-    axes.legend()
-    axes.set_title("Calibration")
-    return _save(figure, path)
+    return _finish_curves(
+        figure, axes, "predicted probability", "observed frequency", "Calibration", path
+    )
 
 
 def plot_importance(importance: dict[str, float], path: Path, top: int = 20) -> str:

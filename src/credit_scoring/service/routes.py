@@ -26,7 +26,8 @@ from credit_scoring.service.schemas import (
     feedback_request_model,
     request_models,
 )
-from credit_scoring.service.state import Client, LoadedPredictor, State
+from credit_scoring.service.predictor import Predictor, Scored
+from credit_scoring.service.state import Client, LoadedPredictor, ServiceState, State
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body is empty or not JSON."},
@@ -38,13 +39,25 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _context(request: Request, client: str, *, batch: bool) -> RequestContext:
-    return RequestContext(
+async def _decide(
+    request: Request,
+    state: ServiceState,
+    client: str,
+    predictor: Predictor,
+    records: list[BaseModel],
+    *,
+    batch: bool,
+) -> Scored:
+    """Score and audit off the event loop, then count the decisions."""
+    context = RequestContext(
         request_id=request_id_of(request),
         client_id=client,
         started=request.state.started,
         batch=batch,
     )
+    scored = await run_in_threadpool(decide_and_record, predictor, state.audit, records, context)
+    state.metrics.observe_decisions(scored.credit_class, scored.decision, scored.risk_probability)
+    return scored
 
 
 def probe_router() -> APIRouter:
@@ -89,14 +102,8 @@ def prediction_router(profile_name: str) -> APIRouter:
         predictor: LoadedPredictor,
         body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
     ) -> PredictResponse:
-        context = _context(request, client, batch=False)
         records = [body.data]  # type: ignore[attr-defined]
-        scored = await run_in_threadpool(
-            decide_and_record, predictor, state.audit, records, context
-        )
-        state.metrics.observe_decisions(
-            scored.credit_class, scored.decision, scored.risk_probability
-        )
+        scored = await _decide(request, state, client, predictor, records, batch=False)
         return PredictResponse(
             request_id=request_id_of(request),
             model_version=predictor.version,
@@ -117,13 +124,7 @@ def prediction_router(profile_name: str) -> APIRouter:
         limit = state.settings.max_batch_records
         if len(records) > limit:
             raise PayloadTooLarge(f"At most {limit} records per batch; got {len(records)}.")
-        context = _context(request, client, batch=True)
-        scored = await run_in_threadpool(
-            decide_and_record, predictor, state.audit, records, context
-        )
-        state.metrics.observe_decisions(
-            scored.credit_class, scored.decision, scored.risk_probability
-        )
+        scored = await _decide(request, state, client, predictor, records, batch=True)
         return BatchResponse(
             request_id=request_id_of(request),
             model_version=predictor.version,
