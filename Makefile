@@ -13,7 +13,7 @@ RAW_SYNTH := data/raw/$(PROFILE)/synthetic_train.csv
 MODELS := src/models
 PORT ?= 8000
 
-.PHONY: help run install lint format test data train train-quick score clean
+.PHONY: help run install lint format test bench data train train-quick score clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,8 +35,8 @@ $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
 lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + compose schemas, cfn-lint
-	$(BIN)/black --check src tests
-	$(BIN)/flake8 src tests
+	$(BIN)/black --check src tests bench
+	$(BIN)/flake8 src tests bench
 	$(BIN)/mypy src
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/zizmor --offline --no-progress .github/workflows
@@ -45,10 +45,14 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + comp
 	$(BIN)/cfn-lint deploy/ecs/*.yml
 
 format: install ## format the code with black
-	$(BIN)/black src tests
+	$(BIN)/black src tests bench
 
 test: install ## run the whole test suite (fast tests and marked slower suites)
 	$(BIN)/pytest -q
+
+bench: install ## measure the latency, throughput, start and memory budgets (needs a model)
+	@[ -f $(MODELS)/$(PROFILE)/LATEST ] || { echo "no model: run make train-quick first"; exit 2; }
+	$(BIN)/python bench/bench.py
 
 data: install ## generate the synthetic raw file unless a real train.csv is present
 	@if [ -f $(RAW_REAL) ]; then echo "real data present: $(RAW_REAL); nothing to generate"; \

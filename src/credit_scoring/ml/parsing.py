@@ -27,13 +27,13 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _within_range(numbers: pd.Series, column: InputColumn) -> pd.Series:
-    """Numbers outside the column's valid range become NaN."""
-    valid = pd.Series(True, index=numbers.index)
-    if column.minimum is not None:
-        valid &= numbers >= column.minimum
-    if column.maximum is not None:
-        valid &= numbers <= column.maximum
-    return numbers.where(valid)
+    """Numbers outside the column's valid range become NaN (numpy: cheap for one row too)."""
+    array = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    low = -np.inf if column.minimum is None else column.minimum
+    high = np.inf if column.maximum is None else column.maximum
+    with np.errstate(invalid="ignore"):
+        valid = (array >= low) & (array <= high)
+    return pd.Series(np.where(valid, array, np.nan), index=numbers.index)
 
 
 def parse_number(values: pd.Series, column: InputColumn) -> pd.Series:
@@ -68,10 +68,15 @@ def parse_history_age(values: pd.Series, column: InputColumn) -> pd.Series:
 
 def parse_category(values: pd.Series, column: InputColumn) -> pd.Series:
     """Known categories kept; tokens and anything else missing."""
-    text = _as_text(values)
-    known = text.where(text.isin(column.categories)).astype(object)
-    known[known.isna()] = None
-    return known
+    known = set(column.categories)
+    return pd.Series(
+        [
+            value.strip() if isinstance(value, str) and value.strip() in known else None
+            for value in values.to_numpy(dtype=object)
+        ],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def split_loan_text(text: str) -> list[str]:

@@ -7,6 +7,7 @@ Both follow scikit-learn's conventions: ``__init__`` only stores parameters,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -79,26 +80,36 @@ class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return names
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The float feature matrix, as a DataFrame with named columns."""
-        features: dict[str, pd.Series] = {}
+        """The float feature matrix, as a DataFrame with named columns.
+
+        Plain numpy and Python lookups rather than pandas string methods: the same code
+        serves one API record (where per-call pandas overhead dominates) and a whole file.
+        """
+        features: dict[str, np.ndarray] = {}
         for column in get_profile(self.profile).inputs:
-            values = X[column.name]
+            values = X[column.name].to_numpy(dtype=object)
             if column.kind is ColumnKind.LOAN_LIST:
-                text = values.astype("string")
+                texts = [value if isinstance(value, str) else None for value in values]
                 for loan in column.categories:
-                    count = text.str.count(loan).astype("float64")
-                    features[loan_feature_name(column.name, loan)] = count
+                    features[loan_feature_name(column.name, loan)] = np.array(
+                        [np.nan if text is None else text.count(loan) for text in texts],
+                        dtype="float64",
+                    )
             elif column.name == "Payment_Behaviour":
-                text = values.astype("string")
-                features["Payment_Behaviour_high_spent"] = _flag(text, "High_spent")
-                size = text.str.extract(r"_(Small|Medium|Large)_value", expand=False)
-                codes = size.map({"Small": 0.0, "Medium": 1.0, "Large": 2.0})
-                features["Payment_Behaviour_value_size"] = codes.astype("float64")
+                parts = [_behaviour_parts(value) for value in values]
+                features["Payment_Behaviour_high_spent"] = np.array(
+                    [high for high, _ in parts], dtype="float64"
+                )
+                features["Payment_Behaviour_value_size"] = np.array(
+                    [size for _, size in parts], dtype="float64"
+                )
             elif column.kind is ColumnKind.CATEGORY:
                 positions = {category: float(i) for i, category in enumerate(column.categories)}
-                features[column.name] = values.map(positions).astype("float64")
+                features[column.name] = np.array(
+                    [positions.get(value, np.nan) for value in values], dtype="float64"
+                )
             else:
-                features[column.name] = values.astype("float64")
+                features[column.name] = X[column.name].to_numpy(dtype="float64", na_value=np.nan)
         return pd.DataFrame(features, index=X.index)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -111,6 +122,14 @@ def loan_feature_name(column: str, loan: str) -> str:
     return f"{column}_count_" + loan.replace(" ", "_").replace("-", "_")
 
 
-def _flag(text: pd.Series, prefix: str) -> pd.Series:
-    """1.0 where text starts with prefix, 0.0 where it does not, NaN where missing."""
-    return text.str.startswith(prefix).astype("float64")
+_VALUE_SIZES = {"Small": 0.0, "Medium": 1.0, "Large": 2.0}
+
+
+def _behaviour_parts(value: object) -> tuple[float, float]:
+    """(1.0 if High_spent else 0.0, payment size 0/1/2) of a Payment_Behaviour; NaN if unknown."""
+    if not isinstance(value, str):
+        return np.nan, np.nan
+    match = re.fullmatch(r"(High|Low)_spent_(Small|Medium|Large)_value_payments", value)
+    if match is None:
+        return np.nan, np.nan
+    return float(match[1] == "High"), _VALUE_SIZES[match[2]]
