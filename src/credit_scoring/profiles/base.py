@@ -51,14 +51,12 @@ class Profile:
     risk_class: str
     group_column: str | None
     description: str
-    real_data_hint: str
     period_column: str | None = None
     periods: tuple[str, ...] = ()
     customer_constants: tuple[str, ...] = ()
     monthly_counters: tuple[str, ...] = ()
     non_decreasing: tuple[str, ...] = ()
     customer_median_fill: tuple[str, ...] = ()
-    identifying_columns: tuple[str, ...] = field(default_factory=tuple)
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property

@@ -294,7 +294,6 @@ CREDIT_SCORE = Profile(
     risk_class="Poor",
     group_column="Customer_ID",
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
-    real_data_hint="data/raw/credit_score/train.csv",
     period_column="Month",
     periods=MONTHS,
     # Credit_Mix is constant per customer, but it is deliberately not filled from the
@@ -316,6 +315,5 @@ CREDIT_SCORE = Profile(
     monthly_counters=("Credit_History_Age",),
     non_decreasing=("Num_Credit_Inquiries",),
     customer_median_fill=("Num_of_Delayed_Payment", "Changed_Credit_Limit"),
-    identifying_columns=("ID", "Customer_ID", "Name", "SSN"),
     examples={"english": ENGLISH_EXAMPLE, "portuguese": PORTUGUESE_EXAMPLE},
 )
