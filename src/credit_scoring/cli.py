@@ -92,6 +92,13 @@ def score(
     ] = None,
     profile: ProfileOption = DEFAULT_PROFILE,
     chunk_rows: Annotated[int, typer.Option(min=1)] = 50_000,
+    per_customer: Annotated[
+        bool,
+        typer.Option(
+            help="Clean each customer's months together, as training did (needs "
+            "Customer_ID and Month); --no-per-customer scores every row alone."
+        ),
+    ] = True,
 ) -> None:
     """Score a raw file with the same Pipeline, streaming it in chunks."""
     from credit_scoring.ml.artifact import ArtifactError, load_artifact
@@ -100,7 +107,9 @@ def score(
 
     try:
         artifact = load_artifact(model or Path("src/models") / profile)
-        rows = score_file(artifact, input_path, output, chunk_rows=chunk_rows)
+        rows = score_file(
+            artifact, input_path, output, chunk_rows=chunk_rows, per_customer=per_customer
+        )
     except (ArtifactError, RawFormatError) as error:
         _fail(str(error))
     typer.echo(f"scored {rows} rows with {artifact.version} into {output}")

@@ -14,9 +14,9 @@ from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.evaluation import choose_threshold, decision_metrics
 from credit_scoring.ml.models import StackedEnsemble, catboost, lightgbm, serving_pipeline
-from credit_scoring.ml.scoring import score_file
+from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.ml.training import split_by_customer
-from credit_scoring.profiles import Profile
+from credit_scoring.profiles import Profile, get_profile
 
 
 def test_customer_split_has_no_customer_on_both_sides(
@@ -123,7 +123,25 @@ def test_score_file_keeps_order_and_columns(
     ).all()
     denied = scored["risk_probability"] >= artifact.metadata["threshold"]
     assert (scored["decision"] == np.where(denied, "NEGADO", "APROVADO")).all()
+    reversed_raw = raw_frame.iloc[::-1].reset_index(drop=True)
     expected = artifact.pipeline.predict_proba(
-        raw_frame.iloc[::-1][artifact.pipeline[0].feature_names_in_]
+        clean_dataset(reversed_raw, get_profile("credit_score"))
     )
     np.testing.assert_allclose(proba, expected, atol=1e-6)
+
+
+def test_per_record_scoring_and_customer_aligned_chunks(
+    artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    output = tmp_path / "per_record.csv"
+    score_file(artifact, raw_file, output, chunk_rows=999, per_customer=False)
+    proba = pd.read_csv(output)[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
+    names = artifact.pipeline[0].feature_names_in_
+    np.testing.assert_allclose(proba, artifact.pipeline.predict_proba(raw_frame[names]), atol=1e-6)
+    head = raw_frame.iloc[:200]
+    chunks = [head.iloc[i : i + 13] for i in range(0, 200, 13)]
+    aligned = list(customer_aligned(iter(chunks), "Customer_ID"))
+    assert sum(len(chunk) for chunk in aligned) == 200
+    assert pd.concat(aligned)["ID"].tolist() == raw_frame["ID"].iloc[:200].tolist()
+    for before, after in zip(aligned, aligned[1:]):
+        assert before["Customer_ID"].iloc[-1] != after["Customer_ID"].iloc[0]

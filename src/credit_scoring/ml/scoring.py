@@ -1,28 +1,65 @@
-"""Batch scoring of raw-format files, streamed in chunks through the artifact's Pipeline."""
+"""Batch scoring of raw-format files, streamed in chunks through the artifact's Pipeline.
+
+When a file carries the customer and month columns (as the Kaggle files do), each
+customer's rows are first made consistent with the same dataset-level cleaning that
+training used (an age of 8153 in one month is replaced from the other months). Chunks are
+cut at customer boundaries so that a customer is never split; a customer whose rows are
+not contiguous in the file is cleaned within each contiguous run.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 
 from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.dataset_cleaning import clean_dataset
 from credit_scoring.ml.decision import decide
 from credit_scoring.ml.raw_data import RawFormatError, iter_raw_chunks
-from credit_scoring.profiles import get_profile
+from credit_scoring.profiles import Profile, get_profile
 
 logger = logging.getLogger(__name__)
 
 KEY_COLUMN = "ID"
 
 
+def can_clean_per_customer(columns: list[str], profile: Profile) -> bool:
+    """Whether rows can be grouped by customer and ordered by period."""
+    needed = [profile.group_column, profile.period_column]
+    return all(name is not None and name in columns for name in needed)
+
+
+def customer_aligned(chunks: Iterator[pd.DataFrame], group: str) -> Iterator[pd.DataFrame]:
+    """Re-cut chunks so that no run of one customer's rows straddles two chunks."""
+    carry: pd.DataFrame | None = None
+    for chunk in chunks:
+        frame = chunk if carry is None else pd.concat([carry, chunk], ignore_index=True)
+        customers = frame[group].to_numpy()
+        cut = len(frame)
+        while cut > 0 and customers[cut - 1] == customers[-1]:
+            cut -= 1
+        if cut > 0:
+            yield frame.iloc[:cut].reset_index(drop=True)
+        carry = frame.iloc[cut:].reset_index(drop=True)
+    if carry is not None and len(carry):
+        yield carry
+
+
 def score_frame(
-    artifact: Artifact, raw: pd.DataFrame, threshold: float | None = None
+    artifact: Artifact,
+    raw: pd.DataFrame,
+    threshold: float | None = None,
+    *,
+    per_customer: bool = False,
 ) -> pd.DataFrame:
     """Outputs for each row of a raw frame, in its order."""
     profile = get_profile(artifact.metadata["profile"])
-    proba = artifact.pipeline.predict_proba(raw[profile.input_names])
+    inputs = clean_dataset(raw, profile) if per_customer else raw[profile.input_names]
+    proba = artifact.pipeline.predict_proba(inputs)
     chosen = artifact.metadata["threshold"] if threshold is None else threshold
     decisions = decide(proba, profile.classes, profile.risk_index, chosen)
     out = pd.DataFrame(index=raw.index)
@@ -37,16 +74,42 @@ def score_frame(
     return out
 
 
-def score_file(artifact: Artifact, source: Path, target: Path, *, chunk_rows: int = 50_000) -> int:
-    """Score a raw CSV into ``target`` chunk by chunk; return the number of rows."""
+def score_file(
+    artifact: Artifact,
+    source: Path,
+    target: Path,
+    *,
+    chunk_rows: int = 50_000,
+    per_customer: bool = True,
+) -> int:
+    """Score a raw CSV into ``target`` chunk by chunk; return the number of rows.
+
+    ``per_customer`` applies the per-customer cleaning when the file allows it; without
+    it (or without customer and month columns) every row is scored on its own.
+    """
     profile = get_profile(artifact.metadata["profile"])
     target.parent.mkdir(parents=True, exist_ok=True)
+    chunks = iter_raw_chunks(source, profile, chunk_rows)
+    first = next(chunks, None)
+    grouped = (
+        per_customer and first is not None and can_clean_per_customer(list(first.columns), profile)
+    )
+    stream: Iterator[pd.DataFrame] = chain([first] if first is not None else [], chunks)
+    if grouped and profile.group_column is not None:
+        stream = customer_aligned(stream, profile.group_column)
     rows = 0
     with target.open("w", newline="") as handle:
-        for chunk in iter_raw_chunks(source, profile, chunk_rows):
-            score_frame(artifact, chunk).to_csv(handle, index=False, header=rows == 0)
+        for chunk in stream:
+            scored = score_frame(artifact, chunk, per_customer=grouped)
+            scored.to_csv(handle, index=False, header=rows == 0)
             rows += len(chunk)
     if rows == 0:
         raise RawFormatError(f"{source}: the file has a header but no rows")
-    logger.info("scored %d rows from %s into %s", rows, source, target)
+    logger.info(
+        "scored %d rows from %s into %s (%s)",
+        rows,
+        source,
+        target,
+        "per-customer cleaning" if grouped else "each row on its own",
+    )
     return rows
