@@ -60,6 +60,16 @@ async def _decide(
     return scored
 
 
+def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
+    """The fields every prediction answer starts with."""
+    return {
+        "request_id": request_id_of(request),
+        "model_version": predictor.version,
+        "profile": predictor.profile.name,
+        "decision_threshold": predictor.threshold,
+    }
+
+
 def probe_router() -> APIRouter:
     """Liveness and readiness, open to everyone."""
     router = APIRouter(tags=["probes"])
@@ -104,13 +114,7 @@ def prediction_router(profile_name: str) -> APIRouter:
     ) -> PredictResponse:
         records = [body.data]  # type: ignore[attr-defined]
         scored = await _decide(request, state, client, predictor, records, batch=False)
-        return PredictResponse(
-            request_id=request_id_of(request),
-            model_version=predictor.version,
-            profile=predictor.profile.name,
-            decision_threshold=predictor.threshold,
-            **predictor.item(scored, 0),
-        )
+        return PredictResponse(**_envelope(request, predictor), **predictor.item(scored, 0))
 
     @router.post("/predict/batch", response_model=BatchResponse, summary="Score many applicants")
     async def predict_batch(
@@ -125,13 +129,8 @@ def prediction_router(profile_name: str) -> APIRouter:
         if len(records) > limit:
             raise PayloadTooLarge(f"At most {limit} records per batch; got {len(records)}.")
         scored = await _decide(request, state, client, predictor, records, batch=True)
-        return BatchResponse(
-            request_id=request_id_of(request),
-            model_version=predictor.version,
-            profile=predictor.profile.name,
-            decision_threshold=predictor.threshold,
-            results=[{"index": i, **predictor.item(scored, i)} for i in range(len(records))],
-        )
+        results = [{"index": i, **predictor.item(scored, i)} for i in range(len(records))]
+        return BatchResponse(**_envelope(request, predictor), results=results)
 
     feedback_model = feedback_request_model(profile_name)
 
