@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
@@ -119,3 +120,21 @@ def test_objects_are_never_rewritten(seaweed: LocalSeaweed) -> None:
     assert store.put_new("predictions/x.jsonl.gz", b"first", "application/x-ndjson")
     assert not store.put_new("predictions/x.jsonl.gz", b"second", "application/x-ndjson")
     assert store.get("predictions/x.jsonl.gz") == b"first"
+
+
+def test_spool_refuses_records_past_its_size_cap(tmp_path: Path) -> None:
+    from credit_scoring.service.audit.spool import Spool, SpoolError
+
+    spool = Spool(
+        tmp_path,
+        "predictions",
+        "t",
+        segment_max_bytes=10_000,
+        segment_max_seconds=60,
+        max_bytes=2_000,
+        fsync=False,
+    )
+    spool.append([{"request_id": str(i), "pad": "x" * 200} for i in range(5)])
+    with pytest.raises(SpoolError, match="not yet uploaded"):
+        spool.append([{"request_id": "over", "pad": "x" * 1_000}])
+    assert spool.backlog_bytes() < 2_000

@@ -25,6 +25,7 @@ from typing import IO, Any
 logger = logging.getLogger(__name__)
 
 ACTIVE_SUFFIX = ".part"
+BACKLOG_REFRESH_SECONDS = 1.0
 READY_SUFFIX = ".jsonl"
 
 
@@ -100,6 +101,8 @@ class Spool:
         self._active_path: Path | None = None
         self._opened_at = 0.0
         self._seq = 0
+        self._backlog_checked_at = -BACKLOG_REFRESH_SECONDS
+        self._backlog_estimate = 0
         self.last_error: str | None = None
 
     def _open_segment(self) -> None:
@@ -117,7 +120,7 @@ class Spool:
         data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
         with self._lock:
             try:
-                if self.backlog_bytes() + len(data) > self.max_bytes:
+                if self._spooled_estimate() + len(data) > self.max_bytes:
                     raise SpoolError(
                         f"the spool holds over {self.max_bytes} bytes not yet uploaded"
                     )
@@ -128,11 +131,24 @@ class Spool:
                 self._active.flush()
                 if self.fsync:
                     os.fsync(self._active.fileno())
+                self._backlog_estimate += len(data)
                 self.last_error = None
             except (OSError, SpoolError) as error:
                 self.last_error = str(error)
                 self._abandon_active()
                 raise SpoolError(f"audit spool unavailable: {error}") from error
+
+    def _spooled_estimate(self) -> int:
+        """Backlog size for the size cap, read from disk at most once a second.
+
+        During a store outage the spool holds hundreds of segments; listing them on
+        every request would put that I/O on the request path.
+        """
+        now = time.monotonic()
+        if now - self._backlog_checked_at >= BACKLOG_REFRESH_SECONDS:
+            self._backlog_estimate = self.backlog_bytes()
+            self._backlog_checked_at = now
+        return self._backlog_estimate
 
     def _abandon_active(self) -> None:
         """After a failed write, leave the segment for crash recovery and start afresh."""
