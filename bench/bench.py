@@ -63,6 +63,7 @@ def http_latency(payload: dict[str, object]) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     env = os.environ | {
         "CREDIT_MODEL_PATH": str(ROOT / "src/models/credit_score"),
+        "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
         "CREDIT_API_KEYS": json.dumps({"bench": hash_key(KEY)}),
         "CREDIT_RATE_LIMIT_PER_MINUTE": "10000000",
         "CREDIT_AUDIT_UPLOAD": "false",

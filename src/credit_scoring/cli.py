@@ -118,7 +118,9 @@ def score(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        Optional[int], typer.Option(help="Port to listen on (default: CREDIT_PORT, 8000).")
+    ] = None,
     workers: Annotated[
         Optional[int], typer.Option(min=1, help="Worker processes (default: CREDIT_WORKERS).")
     ] = None,
@@ -130,7 +132,7 @@ def serve(
 
     settings = Settings()
     if settings.model_uri:
-        from credit_scoring.service.model_fetch import fetch_model
+        from credit_scoring.service.model_store import fetch_model
 
         typer.echo(f"fetched {fetch_model(settings.model_uri, settings.model_path)}")
 
@@ -138,11 +140,33 @@ def serve(
         "credit_scoring.service.app:app_from_environment",
         factory=True,
         host=host,
-        port=port,
+        port=port or settings.port,
         workers=workers or settings.workers,
         access_log=False,
         log_config=None,
     )
+
+
+@app.command()
+def probe(
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the answer.")] = 3.0,
+) -> None:
+    """Exit 0 when the local API can decide (GET /ready is 200): the container health check."""
+    import http.client
+
+    from credit_scoring.service.settings import Settings
+
+    connection = http.client.HTTPConnection("127.0.0.1", Settings().port, timeout=timeout)
+    try:
+        connection.request("GET", "/ready")
+        status = connection.getresponse().status
+    except OSError as error:
+        _fail(f"the API does not answer: {error}")
+    finally:
+        connection.close()
+    if status != 200:
+        _fail(f"the API is not ready: GET /ready answered {status}")
+    typer.echo("ready")
 
 
 @app.command("run-local")
@@ -188,6 +212,51 @@ def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to conf
     from credit_scoring.service.auth import hash_key
 
     typer.echo(hash_key(key))
+
+
+model_app = typer.Typer(help="Trained models: check the quality gate, publish.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+ModelArgument = Annotated[Path, typer.Argument(help="A version directory or profile folder.")]
+
+
+@model_app.command("check")
+def model_check(model: ModelArgument) -> None:
+    """Verify a model's checksum and its quality gate; exit 2 unless it may go to production."""
+    from credit_scoring.ml.artifact import ArtifactError, verified_metadata
+    from credit_scoring.ml.quality_gate import evaluate_gate
+
+    try:
+        directory, metadata = verified_metadata(model)
+    except ArtifactError as error:
+        _fail(str(error))
+    checks = evaluate_gate(metadata)
+    for check in checks:
+        typer.echo(f"{'pass' if check.passed else 'FAIL'}  {check.name}: {check.detail}")
+    if not all(check.passed for check in checks):
+        _fail(f"{directory.name} did not pass its quality gate: not for production")
+    typer.echo(f"{directory.name} passed its quality gate")
+
+
+@model_app.command("publish")
+def model_publish(
+    model: ModelArgument,
+    to: Annotated[str, typer.Option(help="s3://bucket/prefix/ of published models.")],
+    endpoint_url: Annotated[
+        Optional[str], typer.Option(help="S3 endpoint (default: AWS).")
+    ] = None,
+) -> None:
+    """Upload a model that passed its quality gate; print the MODEL_URI that deploys it."""
+    from credit_scoring.ml.artifact import ArtifactError
+    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.model_store import publish_model, store_for
+
+    try:
+        uri = publish_model(model, to, store_for(to, endpoint_url))
+    except (ArtifactError, ValueError) as error:
+        _fail(str(error))
+    except StoreError as error:
+        _fail(f"the object store failed: {error}")
+    typer.echo(f"published; deploy it with MODEL_URI={uri}")
 
 
 audit_app = typer.Typer(help="The audit log: export records of a period.", no_args_is_help=True)

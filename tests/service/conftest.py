@@ -22,9 +22,10 @@ HEADERS = {"x-api-key": API_KEY}
 
 
 def make_settings(model_path: Path, **overrides: Any) -> Settings:
-    """Test settings: the tiny model, one key, a private spool, no uploads unless asked."""
+    """Test settings: the tiny (synthetic) model allowed, one key, a private spool, no uploads."""
     values: dict[str, Any] = {
         "model_path": model_path,
+        "allow_synthetic_model": True,
         "api_keys": {"seed-client": hash_key(API_KEY)},
         "rate_limit_per_minute": 100_000,
         "audit_spool_dir": Path(tempfile.mkdtemp(prefix="spool-")),
@@ -37,6 +38,7 @@ def live_env(model_path: Path, **extra: str) -> dict[str, str]:
     """Environment for a real server process: the model, the test key, no uploads."""
     return {
         "CREDIT_MODEL_PATH": str(model_path),
+        "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
         "CREDIT_API_KEYS": json.dumps({"seed-client": hash_key(API_KEY)}),
         "CREDIT_AUDIT_UPLOAD": "false",
     } | extra

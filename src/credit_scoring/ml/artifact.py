@@ -91,8 +91,8 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
-def load_artifact(path: str | Path) -> Artifact:
-    """Load and verify an artifact; refuse it when model.joblib fails its checksum."""
+def verified_metadata(path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """The version directory and its metadata, once model.joblib matches its sha256."""
     directory = resolve(path)
     metadata = read_metadata(directory)
     model_path = directory / MODEL_FILE
@@ -104,4 +104,11 @@ def load_artifact(path: str | Path) -> Artifact:
         raise ArtifactError(
             f"{model_path}: sha256 {actual} does not match metadata ({expected}); refusing to load"
         )
-    return Artifact(pipeline=joblib.load(model_path), metadata=metadata, directory=directory)
+    return directory, metadata
+
+
+def load_artifact(path: str | Path) -> Artifact:
+    """Load and verify an artifact; refuse it when model.joblib fails its checksum."""
+    directory, metadata = verified_metadata(path)
+    pipeline = joblib.load(directory / MODEL_FILE)
+    return Artifact(pipeline=pipeline, metadata=metadata, directory=directory)

@@ -29,6 +29,7 @@ from credit_scoring.ml.models import (
     linear_baseline,
     serving_pipeline,
 )
+from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
 from credit_scoring.ml.raw_data import load_raw
 from credit_scoring.ml.synthetic import true_proba_path
 from credit_scoring.ml.tuning import grouped_oof, stacked_oof, tune_lightgbm
@@ -264,6 +265,7 @@ class Trainer:
         if ceiling is not None:
             metrics["bayes_ceiling"] = ceiling
         metadata = self._metadata(pipeline, split, threshold, chosen, metrics, tuned, trials)
+        metadata["quality_gate"] = gate_summary(evaluate_gate(metadata))
         directory = config.models_root / profile.name / str(metadata["version"])
         directory.mkdir(parents=True, exist_ok=True)
         plots = {

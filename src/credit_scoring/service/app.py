@@ -32,6 +32,13 @@ def load_predictor(settings: Settings) -> Predictor:
             f"the model at {settings.model_path} is for profile "
             f"{artifact.metadata.get('profile')!r}, not {settings.profile!r}"
         )
+    if artifact.metadata["training_data"]["kind"] == "synthetic" and not (
+        settings.allow_synthetic_model
+    ):
+        raise ArtifactError(
+            f"the model {artifact.version} was trained on synthetic data and is no credit "
+            "model; set CREDIT_ALLOW_SYNTHETIC_MODEL=true to serve it for a demonstration"
+        )
     return Predictor(artifact, settings.decision_threshold)
 
 
@@ -64,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
             state.predictor = load_predictor(settings)
             state.metrics.model.labels(state.predictor.version, settings.profile).set(1)
             logger.info("model loaded", extra={"model_version": state.predictor.version})
-        except (ArtifactError, OSError, ValueError) as error:
+        except (ArtifactError, ImportError, OSError, ValueError) as error:
             state.load_error = str(error)
             logger.error("model not loaded: %s", error)
         state.audit = AuditSink(settings, object_store(settings) if settings.audit_upload else None)

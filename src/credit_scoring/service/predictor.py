@@ -53,6 +53,11 @@ class Predictor:
         """The artifact's version name."""
         return self.artifact.version
 
+    @property
+    def training_data(self) -> str:
+        """What the model was trained on: ``real`` or ``synthetic``."""
+        return str(self.artifact.metadata["training_data"]["kind"])
+
     def frame(self, records: list[BaseModel]) -> pd.DataFrame:
         """Validated records as a raw-format frame with the profile's input columns."""
         rows = [

@@ -67,6 +67,7 @@ def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
         "model_version": predictor.version,
         "profile": predictor.profile.name,
         "decision_threshold": predictor.threshold,
+        "training_data": predictor.training_data,
     }
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from enum import Enum
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import annotated_types
 from pydantic import (
@@ -200,6 +200,12 @@ class ItemResult(BaseModel):
     decision: Decision
 
 
+TRAINING_DATA_DESCRIPTION = (
+    "What the model was trained on. `synthetic` marks a demonstration model, never a credit "
+    "model: the service serves one only when CREDIT_ALLOW_SYNTHETIC_MODEL=true."
+)
+
+
 class PredictResponse(ItemResult):
     """POST /predict answer."""
 
@@ -207,6 +213,7 @@ class PredictResponse(ItemResult):
     model_version: str
     profile: str
     decision_threshold: float
+    training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
 
 
 class BatchItem(ItemResult):
@@ -222,6 +229,7 @@ class BatchResponse(BaseModel):
     model_version: str
     profile: str
     decision_threshold: float
+    training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
     results: list[BatchItem]
 
 

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
         default=None,
         description="s3://bucket/prefix/<version>/ fetched into model_path (a profile folder).",
     )
+    allow_synthetic_model: bool = Field(
+        default=False,
+        description="Serve a model trained on synthetic data (demonstrations only).",
+    )
     decision_threshold: float | None = Field(
         default=None, gt=0, lt=1, description="Overrides the artifact's threshold when set."
     )
@@ -32,6 +36,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=1)
     max_batch_records: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    port: int = Field(default=8000, ge=1, le=65535, description="Port of `serve` and `probe`.")
     workers: int = Field(default=1, ge=1, description="Uvicorn worker processes (serve).")
     docs_enabled: bool = True
     log_level: str = "INFO"

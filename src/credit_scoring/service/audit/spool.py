@@ -53,9 +53,21 @@ class SegmentName:
         return cls(stream, moment, instance, int(seq))
 
 
+def _still_at(path: Path, handle: IO[bytes]) -> bool:
+    """Whether the open file is still the one at ``path`` (not renamed or removed since)."""
+    try:
+        return path.stat().st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
 @contextmanager
 def claimed(path: Path) -> Iterator[IO[bytes] | None]:
-    """Open ``path`` under an exclusive non-blocking flock; None if gone or held elsewhere."""
+    """Open ``path`` under an exclusive non-blocking flock; None if gone or held elsewhere.
+
+    Several processes (tasks sharing one spool on a network file system) may race for
+    the same segment: whoever locks it second finds it moved or removed and skips it.
+    """
     try:
         handle = path.open("rb+")
     except FileNotFoundError:
@@ -68,7 +80,7 @@ def claimed(path: Path) -> Iterator[IO[bytes] | None]:
         yield None
         return
     try:
-        yield handle
+        yield handle if _still_at(path, handle) else None
     finally:
         handle.close()
 

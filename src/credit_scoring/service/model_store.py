@@ -1,0 +1,63 @@
+"""Published models in S3: ``s3://bucket/prefix/<version>/`` holds one version directory.
+
+``publish_model`` writes a version that passed its quality gate (never overwriting an
+object); ``fetch_model`` copies one into a local profile folder before serving
+(``CREDIT_MODEL_URI``) or before an image is built (the deploy workflow).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from credit_scoring.ml.artifact import point_latest, verified_metadata
+from credit_scoring.ml.quality_gate import evaluate_gate
+from credit_scoring.service.audit.store import ObjectStore
+
+
+class ModelGateError(ValueError):
+    """A model that did not pass its quality gate may not be published."""
+
+
+def _bucket_and_prefix(uri: str) -> tuple[str, str]:
+    parsed = urlparse(uri)
+    if parsed.scheme != "s3" or not parsed.netloc or not parsed.path.strip("/"):
+        raise ValueError(f"expected s3://bucket/prefix/, got {uri}")
+    return parsed.netloc, parsed.path.strip("/") + "/"
+
+
+def store_for(uri: str, endpoint_url: str | None = None) -> ObjectStore:
+    """A client of the bucket ``uri`` names (AWS default credentials)."""
+    return ObjectStore(_bucket_and_prefix(uri)[0], endpoint_url=endpoint_url)
+
+
+def fetch_model(uri: str, profile_folder: Path, store: ObjectStore | None = None) -> Path:
+    """Copy ``s3://bucket/prefix/<version>/`` into ``<profile_folder>/<version>``; point LATEST."""
+    prefix = _bucket_and_prefix(uri)[1]
+    client = store or store_for(uri)
+    keys = client.keys(prefix)
+    if not keys:
+        raise ValueError(f"nothing stored under {uri}")
+    directory = profile_folder / prefix.rstrip("/").rsplit("/", 1)[-1]
+    for key in keys:
+        target = directory / key[len(prefix) :]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(client.get(key))
+    point_latest(directory)
+    return directory
+
+
+def publish_model(model: Path, uri: str, store: ObjectStore | None = None) -> str:
+    """Upload a version directory that passed its gate; return the MODEL_URI that names it."""
+    directory, metadata = verified_metadata(model)
+    failed = [check for check in evaluate_gate(metadata) if not check.passed]
+    if failed:
+        reasons = "; ".join(f"{check.name}: {check.detail}" for check in failed)
+        raise ModelGateError(f"{directory.name} did not pass its quality gate ({reasons})")
+    bucket, prefix = _bucket_and_prefix(uri)
+    client = store or store_for(uri)
+    target = f"{prefix}{directory.name}/"
+    for path in sorted(p for p in directory.iterdir() if p.is_file()):
+        if not client.put_new(target + path.name, path.read_bytes(), "application/octet-stream"):
+            raise ValueError(f"s3://{bucket}/{target}{path.name} exists already; not replaced")
+    return f"s3://{bucket}/{target}"

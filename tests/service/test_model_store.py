@@ -1,0 +1,72 @@
+"""Publishing a model that passed its gate, and fetching it back (CREDIT_MODEL_URI)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from credit_scoring.cli import app
+from credit_scoring.ml.artifact import load_artifact
+from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.service.model_store import ModelGateError, fetch_model, publish_model
+from tests.ml.test_quality_gate import passing
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def gated_dir(trained_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the tiny model whose metadata meets every rule of the gate."""
+    copy = tmp_path / "credit_score" / trained_dir.name
+    shutil.copytree(trained_dir, copy)
+    metadata_file = copy / "metadata.json"
+    metadata_file.write_text(json.dumps(passing(json.loads(metadata_file.read_text()))))
+    return copy
+
+
+def test_model_check_names_each_rule_and_refuses_synthetic(
+    trained_dir: Path, gated_dir: Path
+) -> None:
+    refused = runner.invoke(app, ["model", "check", str(trained_dir)])
+    assert refused.exit_code == 2
+    assert "FAIL  real_training_data: trained on synthetic data" in refused.output
+    assert "not for production" in refused.output
+    accepted = runner.invoke(app, ["model", "check", str(gated_dir)])
+    assert accepted.exit_code == 0, accepted.output
+    assert "passed its quality gate" in accepted.output
+
+
+def test_model_check_refuses_a_tampered_model(gated_dir: Path) -> None:
+    with (gated_dir / "model.joblib").open("ab") as handle:
+        handle.write(b"x")
+    result = runner.invoke(app, ["model", "check", str(gated_dir)])
+    assert result.exit_code == 2 and "does not match metadata" in result.output
+
+
+def test_publish_then_fetch(
+    trained_dir: Path, gated_dir: Path, seaweed: LocalSeaweed, tmp_path: Path
+) -> None:
+    bucket = f"models-{uuid.uuid4().hex[:8]}"
+    store = seaweed.store(bucket)
+    store.ensure_bucket()
+    uri = publish_model(gated_dir, f"s3://{bucket}/credit_score/", store)
+    assert uri == f"s3://{bucket}/credit_score/{gated_dir.name}/"
+    with pytest.raises(ValueError, match="exists already"):
+        publish_model(gated_dir, f"s3://{bucket}/credit_score/", store)
+    with pytest.raises(ModelGateError, match="real_training_data"):
+        publish_model(trained_dir, f"s3://{bucket}/other/", store)
+    assert not store.keys("other/")
+
+    folder = tmp_path / "fetched" / "credit_score"
+    directory = fetch_model(uri, folder, store)
+    assert directory == folder / gated_dir.name
+    assert load_artifact(folder).version == gated_dir.name
+    with pytest.raises(ValueError, match="nothing stored"):
+        fetch_model(f"s3://{bucket}/nothing/here/", folder, store)
+    with pytest.raises(ValueError, match="expected s3://bucket/prefix/"):
+        fetch_model("https://example.com/model", folder, store)
