@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from credit_scoring.ml import synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact
 from credit_scoring.ml.training import TrainConfig, train
+from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
 from credit_scoring.profiles import Profile, get_profile
 
 
@@ -47,3 +49,14 @@ def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture(scope="session")
 def artifact(trained_dir: Path) -> Artifact:
     return load_artifact(trained_dir)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSeaweed]:
+    """A real SeaweedFS with its S3 API, shared by the audit tests (one bucket per test)."""
+    server = LocalSeaweed(
+        tmp_path_factory.mktemp("seaweed"), "test-access", "test-secret", Ports.free()
+    )
+    server.start()
+    yield server
+    server.stop()

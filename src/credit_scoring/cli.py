@@ -214,7 +214,9 @@ def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to conf
     typer.echo(hash_key(key))
 
 
-model_app = typer.Typer(help="Trained models: check the quality gate, publish.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="Trained models: check the quality gate, publish.", no_args_is_help=True
+)
 app.add_typer(model_app, name="model")
 ModelArgument = Annotated[Path, typer.Argument(help="A version directory or profile folder.")]
 
@@ -241,9 +243,7 @@ def model_check(model: ModelArgument) -> None:
 def model_publish(
     model: ModelArgument,
     to: Annotated[str, typer.Option(help="s3://bucket/prefix/ of published models.")],
-    endpoint_url: Annotated[
-        Optional[str], typer.Option(help="S3 endpoint (default: AWS).")
-    ] = None,
+    endpoint_url: Annotated[Optional[str], typer.Option(help="S3 endpoint (default: AWS).")] = None,
 ) -> None:
     """Upload a model that passed its quality gate; print the MODEL_URI that deploys it."""
     from credit_scoring.ml.artifact import ArtifactError

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.app import create_app
-from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
+from credit_scoring.service.audit.local_store import LocalSeaweed
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 
@@ -63,17 +63,6 @@ def english() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def portuguese() -> dict[str, Any]:
     return json.loads(json.dumps(get_profile("credit_score").examples["portuguese"]))
-
-
-@pytest.fixture(scope="session")
-def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSeaweed]:
-    """A real SeaweedFS with its S3 API, shared by the audit tests (one bucket per test)."""
-    server = LocalSeaweed(
-        tmp_path_factory.mktemp("seaweed"), "test-access", "test-secret", Ports.free()
-    )
-    server.start()
-    yield server
-    server.stop()
 
 
 def audit_settings(model_path: Path, seaweed: LocalSeaweed, bucket: str, **extra: Any) -> Settings:
