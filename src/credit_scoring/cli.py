@@ -172,29 +172,40 @@ def probe(
 @app.command("run-local")
 def run_local(
     port: Annotated[int, typer.Option(help="API port.")] = 8000,
-    env_file: Annotated[Path, typer.Option(help="The .env file to complete.")] = Path(".env"),
     data_dir: Annotated[Path, typer.Option(help="Where SeaweedFS keeps its data.")] = Path(
         "data/seaweedfs"
     ),
 ) -> None:
     """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
-    from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
-    from credit_scoring.service.dev_env import (
-        DEV_CLIENT,
-        ensure_dev_key,
-        ensure_local_store_settings,
-    )
-    from credit_scoring.service.settings import Settings
+    import os
 
-    key = ensure_dev_key(env_file, Path("data/dev_api_key"))
-    values = ensure_local_store_settings(env_file)
-    seaweed = LocalSeaweed(
-        data_dir, values["CREDIT_S3_ACCESS_KEY_ID"], values["CREDIT_S3_SECRET_ACCESS_KEY"], Ports()
-    )
-    typer.echo(f"starting SeaweedFS (S3 API on {seaweed.endpoint}, data in {data_dir}) ...")
-    seaweed.start()
+    from credit_scoring.service.audit.local_store import LocalSeaweed, busy_ports
+    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.dev_env import DEV_CLIENT, ensure_dev_key, local_setup
+
     try:
-        seaweed.store(Settings().s3_bucket).ensure_bucket()
+        key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
+        setup = local_setup(Path(".env"), key)
+    except ValueError as error:
+        _fail(str(error))
+    busy = busy_ports(setup.ports.s3_ports() | {port: "the API"})
+    if busy:
+        _fail(
+            f"port {', '.join(busy)} is in use: stop what holds it, or choose another port "
+            "(--port / make run PORT=... for the API, CREDIT_S3_ENDPOINT_URL in .env for S3)"
+        )
+    seaweed = LocalSeaweed(data_dir, setup.access_key, setup.secret_key, setup.ports)
+    typer.echo(f"starting SeaweedFS (S3 API on {seaweed.endpoint}, data in {data_dir}) ...")
+    try:
+        seaweed.start()
+        seaweed.store(setup.bucket).ensure_bucket()
+    except (RuntimeError, *StoreError) as error:
+        seaweed.stop()
+        _fail(f"SeaweedFS did not start ({type(error).__name__}); see {data_dir}/weed.log")
+    try:
+        # A local run may serve the synthetic model: it is a demonstration, and says so.
+        os.environ["CREDIT_ALLOW_SYNTHETIC_MODEL"] = "true"
+        typer.echo(setup.model_note)
         typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
         typer.echo(
             f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "

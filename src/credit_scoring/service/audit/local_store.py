@@ -33,18 +33,28 @@ def _free(port: int) -> bool:
     return True
 
 
+def busy_ports(wanted: dict[int, str]) -> list[str]:
+    """``port (what)`` for each wanted port that something already listens on."""
+    return [f"{port} ({what})" for port, what in wanted.items() if not _free(port)]
+
+
 @dataclass(frozen=True)
 class Ports:
     """The ports one SeaweedFS server listens on (gRPC ports are these + 10000)."""
 
-    s3: int = 8333
-    master: int = 9333
-    volume: int = 8080
-    filer: int = 8888
+    s3: int
+    master: int
+    volume: int
+    filer: int
 
     @classmethod
-    def free(cls) -> Ports:
-        return cls(s3=free_port(), master=free_port(), volume=free_port(), filer=free_port())
+    def free(cls, s3: int | None = None) -> Ports:
+        """Free ports for everything (the S3 API's own port when given)."""
+        return cls(s3=s3 or free_port(), master=free_port(), volume=free_port(), filer=free_port())
+
+    def s3_ports(self) -> dict[int, str]:
+        """The ports clients depend on, named, for a clear error when one is taken."""
+        return {self.s3: "SeaweedFS S3 API", self.s3 + 10_000: "SeaweedFS S3 gRPC"}
 
 
 class LocalSeaweed:

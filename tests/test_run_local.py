@@ -1,0 +1,111 @@
+"""`credit-scoring run-local` (what `make run` starts), as a new user meets it (slow)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from credit_scoring.service.audit.local_store import free_port
+from tests.image_engine import ROOT
+
+pytestmark = pytest.mark.slow
+CONTRACT = ROOT.parent / "shared" / "contracts" / "credit_score_english.json"
+
+
+def listening(port: int) -> socket.socket | None:
+    """Hold ``port`` like another program would; None if something holds it already."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        return None
+    sock.listen()
+    return sock
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A working directory after the README's `cp .env.example .env`, on a free S3 port."""
+    env = (ROOT / ".env.example").read_text()
+    s3_port = free_port()
+    (tmp_path / ".env").write_text(
+        env.replace("http://127.0.0.1:8333", f"http://127.0.0.1:{s3_port}")
+    )
+    return tmp_path
+
+
+def run_local(cwd: Path, model: Path, api_port: int) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "credit_scoring.cli", "run-local", "--port", str(api_port)]
+    env = os.environ | {"CREDIT_MODEL_PATH": str(model)}
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+@pytest.fixture
+def held_default_ports() -> Iterator[None]:
+    """SeaweedFS's old fixed internal ports, taken by someone else."""
+    held = [listening(port) for port in (8080, 8888, 9333)]
+    yield
+    for sock in held:
+        if sock is not None:
+            sock.close()
+
+
+def test_the_printed_key_works_with_default_ports_taken(
+    checkout: Path, trained_dir: Path, held_default_ports: None
+) -> None:
+    api_port = free_port()
+    process = run_local(checkout, trained_dir.parent, api_port)
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("try: curl"):
+                break
+        output = "".join(lines)
+        assert "trained on SYNTHETIC data" in output, output
+        key = next(x for x in lines if "development API key" in x).rsplit(": ", 1)[1].strip()
+        deadline = time.monotonic() + 30
+        answer = None
+        while time.monotonic() < deadline:
+            try:
+                answer = httpx.post(
+                    f"http://127.0.0.1:{api_port}/predict",
+                    content=CONTRACT.read_bytes(),
+                    headers={"x-api-key": key, "Content-Type": "application/json"},
+                )
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answer is not None and answer.status_code == 200, answer and answer.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=60)[0]
+    assert "SeaweedFS stopped" in rest
+
+
+def test_a_taken_port_is_named_in_one_line(checkout: Path, trained_dir: Path) -> None:
+    s3_port = int((checkout / ".env").read_text().split("http://127.0.0.1:")[1].split()[0])
+    held = listening(s3_port)
+    assert held is not None
+    try:
+        process = run_local(checkout, trained_dir.parent, free_port())
+        output = process.communicate(timeout=30)[0]
+    finally:
+        held.close()
+    assert process.returncode == 2
+    assert f"port {s3_port} (SeaweedFS S3 API) is in use" in output
+    assert "Traceback" not in output and len(output.strip().splitlines()) == 1, output
+    assert not (checkout / "data" / "seaweedfs" / "weed.log").exists(), "nothing was started"
