@@ -88,8 +88,9 @@ def test_credit_history_age_from_text_or_months(profile: Profile) -> None:
         "200",
         None,
         "soon",
+        "22 Years and 13 Months",
     ]
-    assert parse(profile, "Credit_History_Age", raw) == [265, 1, 404, 200, None, None]
+    assert parse(profile, "Credit_History_Age", raw) == [265, 1, 404, 200, None, None, None]
 
 
 def test_numeric_series_pass_through_and_are_range_checked(profile: Profile) -> None:

@@ -119,14 +119,17 @@ def test_history_and_loans_in_every_accepted_spelling(client: TestClient) -> Non
         (b"data=1", "application/x-www-form-urlencoded", 400),
         (b"[1, 2]", "application/json", 422),
         (b'"text"', "application/json", 422),
+        (b'{"data": {}}', None, 400),
         (b"{}", "application/json", 422),
         (b'{"data": "x"}', "application/json", 422),
         (b'{"data": {}, "extra": 1}', "application/json", 422),
         (b'{"data": []}', "application/json", 422),
     ],
 )
-def test_bad_bodies(client: TestClient, content: bytes, content_type: str, status: int) -> None:
-    headers = HEADERS | {"content-type": content_type}
+def test_bad_bodies(
+    client: TestClient, content: bytes, content_type: str | None, status: int
+) -> None:
+    headers = HEADERS | ({"content-type": content_type} if content_type else {})
     response = client.post("/predict", content=content, headers=headers)
     assert response.status_code == status, response.text
     assert response.json()["request_id"] == response.headers["x-request-id"]
@@ -142,3 +145,77 @@ def test_oversized_body_is_413(client: TestClient, settings: Any) -> None:
 def test_unknown_route_and_method(client: TestClient) -> None:
     assert client.get("/nowhere").status_code == 404
     assert client.get("/predict").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "request_id",
+    ["x" * 129, "has space", "a/b", "ação", "", "tab\there"],
+    ids=["129 chars", "space", "slash", "non-ASCII", "empty", "tab"],
+)
+def test_an_unusable_request_id_is_refused_with_the_rule(
+    client: TestClient, english: Any, request_id: str
+) -> None:
+    headers = [(b"x-api-key", HEADERS["x-api-key"].encode())]
+    headers.append((b"x-request-id", request_id.encode()))
+    response = client.post("/predict", json=english, headers=headers)  # type: ignore[arg-type]
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"] == "invalid_request_id"
+    assert "1 to 128 characters" in body["message"]
+    assert body["request_id"] == response.headers["x-request-id"] != request_id
+
+
+def test_longest_allowed_request_id_is_kept(client: TestClient, english: Any) -> None:
+    request_id = "a" * 120 + ".-_:AZ09"
+    response = client.post("/predict", json=english, headers=HEADERS | {"X-Request-ID": request_id})
+    assert response.status_code == 200 and response.json()["request_id"] == request_id
+
+
+def test_a_name_and_its_alias_together_are_named_as_such(client: TestClient, english: Any) -> None:
+    record = english["data"] | {"idade": 41}
+    response = client.post("/predict", json={"data": record}, headers=HEADERS)
+    assert response.status_code == 422
+    (error,) = response.json()["fields"]
+    assert error["field"] == "data.idade" and error["type"] == "duplicate_field"
+    assert error["message"] == "Both 'Age' and 'idade' were sent: they name one field; send one"
+
+
+@pytest.mark.parametrize("name", ["Age", "idade", "Occupation", "Credit_History_Age"])
+def test_null_for_a_required_field_says_required(
+    client: TestClient, english: Any, portuguese: Any, name: str
+) -> None:
+    body = portuguese if name == "idade" else english
+    record = body["data"] | {name: None}
+    response = client.post("/predict", json={"data": record}, headers=HEADERS)
+    assert response.status_code == 422
+    (error,) = response.json()["fields"]
+    assert error["type"] == "null_not_allowed"
+    assert error["message"] == f"'{name}' is required and may not be null"
+
+
+@pytest.mark.parametrize("text", ["22 Years and 12 Months", "22 Years and 13 Months"])
+def test_a_month_count_over_11_is_an_error(client: TestClient, text: str) -> None:
+    record = FULL_RECORD | {"Credit_History_Age": text}
+    response = client.post("/predict", json={"data": record}, headers=HEADERS)
+    assert response.status_code == 422
+    (error,) = response.json()["fields"]
+    assert error["field"] == "data.Credit_History_Age"
+    assert "must be 0 to 11" in error["message"]
+    fine = FULL_RECORD | {"Credit_History_Age": "22 Years and 11 Months"}
+    assert client.post("/predict", json={"data": fine}, headers=HEADERS).status_code == 200
+
+
+def test_not_mentioned_min_amount_is_unknown_as_in_files(client: TestClient, artifact: Any) -> None:
+    """NM ("not mentioned") is accepted, and decided exactly as a file row with NM is."""
+    import pandas as pd
+
+    record = FULL_RECORD | {"Payment_of_Min_Amount": "NM"}
+    response = client.post("/predict", json={"data": record}, headers=HEADERS)
+    assert response.status_code == 200, response.text
+    row = pd.DataFrame([{k: str(v) for k, v in record.items()}], columns=PROFILE.input_names)
+    from_file = artifact.pipeline.predict_proba(row.astype(object))[0]
+    answer = response.json()["probabilities"]
+    assert [answer[c] for c in PROFILE.classes] == pytest.approx(list(from_file), abs=1e-12)
+    missing = FULL_RECORD | {"Payment_of_Min_Amount": None}
+    row_missing = pd.DataFrame([missing], columns=PROFILE.input_names)
+    assert list(artifact.pipeline.predict_proba(row_missing)[0]) == pytest.approx(list(from_file))

@@ -18,6 +18,7 @@ import pandas as pd
 from credit_scoring.profiles.base import ColumnKind, InputColumn
 
 _HISTORY_TEXT = re.compile(r"^\s*(\d+)\s+Years?\s+and\s+(\d+)\s+Months?\s*$", re.IGNORECASE)
+MAX_MONTH_IN_YEAR = 11
 _LOAN_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -48,9 +49,16 @@ def parse_number(values: pd.Series, column: InputColumn) -> pd.Series:
 
 
 def history_text_months(text: str) -> int | None:
-    """Months in "22 Years and 1 Months"; None when the text has another shape."""
+    """Months in "22 Years and 1 Months"; None when the text has another shape.
+
+    Raises ValueError for a month count over 11 ("22 Years and 13 Months").
+    """
     match = _HISTORY_TEXT.match(text)
-    return int(match[1]) * 12 + int(match[2]) if match else None
+    if match is None:
+        return None
+    if int(match[2]) > MAX_MONTH_IN_YEAR:
+        raise ValueError(f"the months in {text.strip()!r} must be 0 to {MAX_MONTH_IN_YEAR}")
+    return int(match[1]) * 12 + int(match[2])
 
 
 def parse_history_age(values: pd.Series, column: InputColumn) -> pd.Series:
@@ -59,8 +67,9 @@ def parse_history_age(values: pd.Series, column: InputColumn) -> pd.Series:
         return _within_range(values.astype("float64"), column)
     text = _as_text(values)
     parts = text.str.extract(_HISTORY_TEXT)
-    from_text = pd.to_numeric(parts[0], errors="coerce") * 12 + pd.to_numeric(
-        parts[1], errors="coerce"
+    months_part = pd.to_numeric(parts[1], errors="coerce")
+    from_text = pd.to_numeric(parts[0], errors="coerce") * 12 + months_part.where(
+        months_part <= MAX_MONTH_IN_YEAR
     )
     months = pd.to_numeric(text, errors="coerce").fillna(from_text).astype("float64")
     return _within_range(months, column)

@@ -22,9 +22,11 @@ class InputColumn:
 
     The single source of truth for both the record-level cleaning (values outside
     ``[minimum, maximum]`` or among ``tokens`` become missing) and the API schema
-    (the same range rejects a request with a 422). ``required`` inputs must be sent
-    to the API; the others may be omitted or null because the model was trained
-    with them missing.
+    (the same range rejects a request with a 422). ``unknown_answers`` are answers
+    that mean "not known" (Kaggle's NM, "not mentioned"): the API accepts them and
+    the Pipeline reads them as missing, as it reads them in files. ``required``
+    inputs must be sent to the API; the others may be omitted or null because the
+    model was trained with them missing.
     """
 
     name: str
@@ -36,6 +38,7 @@ class InputColumn:
     integer: bool = False
     categories: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()
+    unknown_answers: tuple[str, ...] = ()
     required: bool = True
 
 

@@ -189,7 +189,7 @@ INPUTS: tuple[InputColumn, ...] = (
         "Pays only the minimum amount (NM: not mentioned)",
         "pagamento_valor_minimo",
         categories=MIN_AMOUNT_ANSWERS,
-        tokens=(MIN_AMOUNT_TOKEN,),
+        unknown_answers=(MIN_AMOUNT_TOKEN,),
     ),
     InputColumn(
         "Total_EMI_per_month", N, "Monthly loan instalments", "total_emprestimos_mensal", 0, 5_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from credit_scoring.profiles import get_profile
+from credit_scoring.profiles import Profile, get_profile
 from credit_scoring.service.schemas import ErrorResponse, FieldError
 
 logger = logging.getLogger(__name__)
@@ -72,20 +73,47 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _message(error: dict[str, Any], alias_of: dict[str, str]) -> str:
-    message = str(error.get("msg", "invalid value"))
+@dataclass(frozen=True)
+class FieldNames:
+    """A profile's input names as clients send them: each name's other name, and which
+    inputs are required."""
+
+    other_name: dict[str, str]
+    required: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: Profile) -> FieldNames:
+        pairs = [(c.name, c.alias) for c in profile.inputs if c.alias]
+        return cls(
+            other_name=dict(pairs) | {alias: name for name, alias in pairs},
+            required=frozenset(
+                name for c in profile.inputs if c.required for name in (c.name, c.alias) if name
+            ),
+        )
+
+
+def _explained(error: dict[str, Any], names: FieldNames) -> tuple[str, str]:
+    """The message and type of one validation error, in the client's terms."""
+    kind = str(error.get("type", "value_error"))
     location = error.get("loc", ())
     name = str(location[-1]) if location else ""
-    if error.get("type") == "missing" and name in alias_of:
-        return f"Field required: send '{name}' (or its alias '{alias_of[name]}')"
-    if error.get("type") == "extra_forbidden":
-        return "Unknown field name (check the spelling; see the schema in /docs)"
-    return message
+    other = names.other_name.get(name)
+    if kind == "missing" and other:
+        return f"Field required: send '{name}' (or its alias '{other}')", kind
+    if kind == "extra_forbidden" and other:
+        return f"Both '{other}' and '{name}' were sent: they name one field; send one", (
+            "duplicate_field"
+        )
+    if kind == "extra_forbidden":
+        return "Unknown field name (check the spelling; see the schema in /docs)", kind
+    if "input" in error and error["input"] is None and name in names.required:
+        return f"'{name}' is required and may not be null", "null_not_allowed"
+    return str(error.get("msg", "invalid value")), kind
 
 
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
-        return True
+        return False
     media = content_type.split(";")[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
 
@@ -104,7 +132,7 @@ def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None)
 
 def install_error_handlers(app: FastAPI, profile_name: str) -> None:
     """Map validation, HTTP and domain errors to JSON responses carrying the request id."""
-    alias_of = {c.name: c.alias for c in get_profile(profile_name).inputs if c.alias}
+    field_names = FieldNames.of(get_profile(profile_name))
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -115,15 +143,13 @@ def install_error_handlers(app: FastAPI, profile_name: str) -> None:
                 request_id,
                 400,
                 "invalid_json",
-                "The body must be a JSON object sent with Content-Type: application/json.",
+                "The body must be a JSON object sent with the header "
+                "Content-Type: application/json.",
             )
         fields = [
-            FieldError(
-                field=_field_name(tuple(e.get("loc", ()))),
-                message=_message(e, alias_of),
-                type=str(e.get("type", "value_error")),
-            )
+            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=message, type=kind)
             for e in errors
+            for message, kind in [_explained(e, field_names)]
         ]
         request.state.invalid_fields = [f.field for f in fields]
         names = ", ".join(f.field for f in fields)

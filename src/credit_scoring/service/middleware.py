@@ -16,9 +16,17 @@ from credit_scoring.service.metrics import UNMATCHED, Metrics
 logger = logging.getLogger("credit_scoring.access")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID_RULE = (
+    "X-Request-ID must be 1 to 128 characters, each a letter, a digit, '.', '_', ':' or '-' "
+    "(send none and the server makes one)."
+)
 
 
 class _BodyTooLarge(Exception):
+    pass
+
+
+class _InvalidRequestId(Exception):
     pass
 
 
@@ -47,7 +55,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         sent = _header(scope, b"x-request-id")
-        request_id = sent if sent and _VALID_ID.match(sent) else uuid.uuid4().hex
+        request_id = sent if sent is not None and _VALID_ID.match(sent) else uuid.uuid4().hex
         started = time.perf_counter()
         scope.setdefault("state", {}).update(request_id=request_id, started=started)
         outcome: dict[str, Any] = {"status": 500, "started": False}
@@ -60,10 +68,16 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if sent is not None and sent != request_id:
+                raise _InvalidRequestId
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise _BodyTooLarge
             await self.app(scope, self._limited(receive), send_with_id)
+        except _InvalidRequestId:
+            await self._fail(
+                send_with_id, outcome, request_id, 400, "invalid_request_id", REQUEST_ID_RULE
+            )
         except _BodyTooLarge:
             await self._fail(
                 send_with_id,

@@ -96,7 +96,7 @@ def _history_schema(column: InputColumn) -> dict[str, Any]:
 
 def _field_type(column: InputColumn) -> Any:
     if column.kind is ColumnKind.CATEGORY:
-        return _enum(column.name.replace("_", ""), column.categories)
+        return _enum(column.name.replace("_", ""), column.categories + column.unknown_answers)
     if column.kind is ColumnKind.LOAN_LIST:
         loan_type: Any = _enum("LoanType", column.categories)
         return Annotated[
