@@ -107,12 +107,17 @@ def score(
 
     try:
         artifact = load_artifact(model or Path("src/models") / profile)
-        rows = score_file(
+        summary = score_file(
             artifact, input_path, output, chunk_rows=chunk_rows, per_customer=per_customer
         )
     except (ArtifactError, RawFormatError) as error:
         _fail(str(error))
-    typer.echo(f"scored {rows} rows with {artifact.version} into {output}")
+    typer.echo(f"scored {summary.rows} rows with {artifact.version} into {output}")
+    if summary.rows_with_unread:
+        typer.echo(
+            f"{summary.rows_with_unread} rows had values the model could not read and took as "
+            "missing: see their unread_fields column"
+        )
 
 
 @app.command()

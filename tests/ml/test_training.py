@@ -102,9 +102,9 @@ def test_score_file_keeps_order_and_columns(
     unlabelled = tmp_path / "unlabelled.csv"
     raw_frame.drop(columns=["Credit_Score"]).iloc[::-1].to_csv(unlabelled, index=False)
     output = tmp_path / "scored.csv"
-    rows = score_file(artifact, unlabelled, output, chunk_rows=700)
-    scored = pd.read_csv(output)
-    assert rows == len(raw_frame) == len(scored)
+    summary = score_file(artifact, unlabelled, output, chunk_rows=700)
+    scored = pd.read_csv(output, keep_default_na=False)
+    assert summary.rows == len(raw_frame) == len(scored)
     assert list(scored.columns) == [
         "ID",
         "prediction",
@@ -114,7 +114,10 @@ def test_score_file_keeps_order_and_columns(
         "proba_Good",
         "risk_probability",
         "decision",
+        "unread_fields",
+        "model_version",
     ]
+    assert (scored["model_version"] == artifact.version).all()
     assert scored["ID"].tolist() == raw_frame["ID"].iloc[::-1].tolist()
     proba = scored[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)

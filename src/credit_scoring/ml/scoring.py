@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -25,6 +26,14 @@ from credit_scoring.profiles import Profile, get_profile
 logger = logging.getLogger(__name__)
 
 KEY_COLUMN = "ID"
+
+
+@dataclass
+class ScoringSummary:
+    """What a scoring run did: rows scored, and rows with values the model could not read."""
+
+    rows: int = 0
+    rows_with_unread: int = 0
 
 
 def can_clean_per_customer(columns: list[str], profile: Profile) -> bool:
@@ -49,6 +58,22 @@ def customer_aligned(chunks: Iterator[pd.DataFrame], group: str) -> Iterator[pd.
         yield carry
 
 
+def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) -> pd.Series:
+    """Per row, the inputs the model read as missing although the file had a value there
+    (unreadable text like ``Age=banana``, or an impossible value), ``;``-joined.
+
+    Blanks and the documented markers of a missing value (tokens, NM) are not flagged.
+    """
+    flagged = pd.Series("", index=raw.index, dtype=object)
+    for column in profile.inputs:
+        text = raw[column.name].astype("string").str.strip()
+        markers = column.tokens + column.unknown_answers
+        given = text.notna() & (text != "") & ~text.isin(markers)
+        lost = given.to_numpy() & canonical[column.name].isna().to_numpy()
+        flagged[lost] = flagged[lost] + ";" + column.name
+    return flagged.str.lstrip(";")
+
+
 def score_frame(
     artifact: Artifact,
     raw: pd.DataFrame,
@@ -56,10 +81,13 @@ def score_frame(
     *,
     per_customer: bool = False,
 ) -> pd.DataFrame:
-    """Outputs for each row of a raw frame, in its order."""
+    """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
     profile = get_profile(artifact.metadata["profile"])
     inputs = clean_dataset(raw, profile) if per_customer else raw[profile.input_names]
-    proba = artifact.pipeline.predict_proba(inputs)
+    # The Pipeline's own record cleaning, once: its output is both what the model reads and
+    # what tells which values it could not read.
+    canonical = artifact.pipeline[:1].transform(inputs)
+    proba = artifact.pipeline[1:].predict_proba(canonical)
     chosen = artifact.metadata["threshold"] if threshold is None else threshold
     decisions = decide(proba, profile.classes, profile.risk_index, chosen)
     out = pd.DataFrame(index=raw.index)
@@ -71,6 +99,8 @@ def score_frame(
         out[f"proba_{name}"] = proba[:, index]
     out["risk_probability"] = decisions.risk_probability
     out["decision"] = decisions.decision
+    out["unread_fields"] = unread_fields(raw, canonical, profile)
+    out["model_version"] = artifact.version
     return out
 
 
@@ -81,8 +111,9 @@ def score_file(
     *,
     chunk_rows: int = 50_000,
     per_customer: bool = True,
-) -> int:
-    """Score a raw CSV into ``target`` chunk by chunk; return the number of rows.
+) -> ScoringSummary:
+    """Score a raw CSV into ``target`` chunk by chunk; return how many rows, and how many
+    had values the model could not read.
 
     ``per_customer`` applies the per-customer cleaning when the file allows it; without
     it (or without customer and month columns) every row is scored on its own.
@@ -97,19 +128,20 @@ def score_file(
     stream: Iterator[pd.DataFrame] = chain([first] if first is not None else [], chunks)
     if grouped and profile.group_column is not None:
         stream = customer_aligned(stream, profile.group_column)
-    rows = 0
+    summary = ScoringSummary()
     with target.open("w", newline="") as handle:
         for chunk in stream:
             scored = score_frame(artifact, chunk, per_customer=grouped)
-            scored.to_csv(handle, index=False, header=rows == 0)
-            rows += len(chunk)
-    if rows == 0:
+            scored.to_csv(handle, index=False, header=summary.rows == 0)
+            summary.rows += len(chunk)
+            summary.rows_with_unread += int((scored["unread_fields"] != "").sum())
+    if summary.rows == 0:
         raise RawFormatError(f"{source}: the file has a header but no rows")
     logger.info(
         "scored %d rows from %s into %s (%s)",
-        rows,
+        summary.rows,
         source,
         target,
         "per-customer cleaning" if grouped else "each row on its own",
     )
-    return rows
+    return summary

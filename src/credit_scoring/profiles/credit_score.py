@@ -147,6 +147,7 @@ INPUTS: tuple[InputColumn, ...] = (
         "variacao_limite_credito",
         -100,
         1_000,
+        tokens=(CHANGED_LIMIT_TOKEN,),
     ),
     InputColumn(
         "Num_Credit_Inquiries",
