@@ -81,11 +81,36 @@ def test_batch_size_limit_is_413(trained_dir: Path, english: Any) -> None:
     assert "At most 3 records" in too_many.json()["message"]
 
 
-def test_batch_error_names_the_record(client: TestClient, english: Any) -> None:
-    records = [english["data"], english["data"] | {"Age": 8698}]
+def test_a_bad_record_is_rejected_alone_and_the_others_decided(
+    client: TestClient, english: Any
+) -> None:
+    good = english["data"]
+    records = [good, good | {"Age": 8698}, 7, good | {"Age": 33}]
     response = client.post("/predict/batch", json={"data": records}, headers=HEADERS)
-    assert response.status_code == 422
-    assert response.json()["fields"][0]["field"] == "data.1.Age"
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["decided"], body["rejected"]) == (2, 2)
+    assert [r["status"] for r in body["results"]] == ["decided", "rejected", "rejected", "decided"]
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3]
+    age, not_an_object = body["results"][1], body["results"][2]
+    assert [f["field"] for f in age["fields"]] == ["data.1.Age"]
+    assert not_an_object["fields"][0]["field"] == "data.2"
+    assert "valid dictionary" in not_an_object["fields"][0]["message"]
+    single = client.post("/predict", json={"data": records[3]}, headers=HEADERS).json()
+    assert body["results"][3]["probabilities"] == pytest.approx(single["probabilities"])
+
+
+def test_a_batch_of_only_bad_records_decides_nothing(client: TestClient, english: Any) -> None:
+    records = [english["data"] | {"Age": None}, {"Agee": 3}]
+    response = client.post("/predict/batch", json={"data": records}, headers=HEADERS)
+    assert response.status_code == 200
+    assert (response.json()["decided"], response.json()["rejected"]) == (0, 2)
+
+
+@pytest.mark.parametrize("data", [[], {}, "x", None])
+def test_a_bad_batch_envelope_is_422(client: TestClient, data: Any) -> None:
+    response = client.post("/predict/batch", json={"data": data}, headers=HEADERS)
+    assert response.status_code == 422 and response.json()["fields"][0]["field"] == "data"
 
 
 def test_model_not_loaded_is_503(tmp_path: Path, english: Any) -> None:

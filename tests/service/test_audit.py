@@ -53,6 +53,21 @@ def test_n_requests_give_exactly_n_records(
     assert len(records) == 28 and {r["request_id"] for r in records} == expected
 
 
+def test_only_the_decided_records_of_a_batch_are_audited(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any
+) -> None:
+    name = bucket()
+    records = [english["data"] | {"Age": 8698}, english["data"], {"oops": 1}, english["data"]]
+    with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
+        batch = client.post("/predict/batch", json={"data": records}, headers=HEADERS).json()
+    audited = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    assert {r["request_id"] for r in audited} == {f"{batch['request_id']}/{i}" for i in (1, 3)}
+    decided = {r["index"]: r for r in batch["results"] if r["status"] == "decided"}
+    for record in audited:
+        index = int(record["request_id"].rsplit("/", 1)[1])
+        assert record["outputs"]["decision"] == decided[index]["decision"]
+
+
 def test_record_content_matches_the_response_and_leaks_nothing(
     trained_dir: Path, seaweed: LocalSeaweed, english: Any
 ) -> None:

@@ -30,17 +30,21 @@ def decision_id(context: RequestContext, index: int) -> str:
 
 
 def decide_and_record(
-    predictor: Predictor, sink: AuditSink | None, records: list[BaseModel], context: RequestContext
+    predictor: Predictor,
+    sink: AuditSink | None,
+    records: dict[int, BaseModel],
+    context: RequestContext,
 ) -> Scored:
-    """Score ``records``; spool one audit record per decision before anyone sees it."""
-    scored = predictor.score(records)
+    """Score ``records`` (keyed by their position in the request), in that order; spool one
+    audit record per decision before anyone sees it."""
+    scored = predictor.score(list(records.values()))
     if sink is None:
         return scored
     latency_ms = round((time.perf_counter() - context.started) * 1000, 3)
     moment = utc_now()
     audit: list[dict[str, Any]] = [
         {
-            "request_id": decision_id(context, index),
+            "request_id": decision_id(context, position),
             "http_request_id": context.request_id,
             "time": moment,
             "profile": predictor.profile.name,
@@ -48,9 +52,9 @@ def decide_and_record(
             "client_id": context.client_id,
             "latency_ms": latency_ms,
             "inputs": record.model_dump(mode="json"),
-            "outputs": predictor.item(scored, index) | {"decision_threshold": predictor.threshold},
+            "outputs": predictor.item(scored, k) | {"decision_threshold": predictor.threshold},
         }
-        for index, record in enumerate(records)
+        for k, (position, record) in enumerate(records.items())
     ]
     try:
         sink.record_decisions(audit)

@@ -111,6 +111,17 @@ def _explained(error: dict[str, Any], names: FieldNames) -> tuple[str, str]:
     return str(error.get("msg", "invalid value")), kind
 
 
+def field_errors(
+    errors: list[dict[str, Any]], names: FieldNames, prefix: tuple[Any, ...] = ()
+) -> list[FieldError]:
+    """Validation errors as the API reports them, each field named by its path in the body."""
+    return [
+        FieldError(field=_field_name(prefix + tuple(e.get("loc", ()))), message=message, type=kind)
+        for e in errors
+        for message, kind in [_explained(e, names)]
+    ]
+
+
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return False
@@ -146,11 +157,7 @@ def install_error_handlers(app: FastAPI, profile_name: str) -> None:
                 "The body must be a JSON object sent with the header "
                 "Content-Type: application/json.",
             )
-        fields = [
-            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=message, type=kind)
-            for e in errors
-            for message, kind in [_explained(e, field_names)]
-        ]
+        fields = field_errors(errors, field_names)
         request.state.invalid_fields = [f.field for f in fields]
         names = ", ".join(f.field for f in fields)
         return error_response(

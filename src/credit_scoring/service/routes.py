@@ -15,15 +15,24 @@ from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.decisions import RequestContext, decide_and_record
-from credit_scoring.service.errors import AuditUnavailable, PayloadTooLarge, request_id_of
+from credit_scoring.service.errors import (
+    AuditUnavailable,
+    FieldNames,
+    PayloadTooLarge,
+    request_id_of,
+)
 from credit_scoring.service.audit.sink import utc_now
 from credit_scoring.service.audit.spool import SpoolError
+from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
+    BatchItem,
     BatchResponse,
     ErrorResponse,
     FeedbackResponse,
     PredictResponse,
+    RejectedItem,
     feedback_request_model,
+    record_model,
     request_models,
 )
 from credit_scoring.service.predictor import Predictor, Scored
@@ -44,7 +53,7 @@ async def _decide(
     state: ServiceState,
     client: str,
     predictor: Predictor,
-    records: list[BaseModel],
+    records: dict[int, BaseModel],
     *,
     batch: bool,
 ) -> Scored:
@@ -99,6 +108,8 @@ def probe_router() -> APIRouter:
 def prediction_router(profile_name: str) -> APIRouter:
     """/predict, /predict/batch and /model for one profile."""
     single_model, batch_model = request_models(profile_name)
+    record = record_model(profile_name)
+    field_names = FieldNames.of(get_profile(profile_name))
     examples: dict[str, Example] = {
         name: {"summary": f"{name.title()} client payload", "value": value}
         for name, value in get_profile(profile_name).examples.items()
@@ -113,7 +124,7 @@ def prediction_router(profile_name: str) -> APIRouter:
         predictor: LoadedPredictor,
         body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
     ) -> PredictResponse:
-        records = [body.data]  # type: ignore[attr-defined]
+        records = {0: body.data}  # type: ignore[attr-defined]
         scored = await _decide(request, state, client, predictor, records, batch=False)
         return PredictResponse(**_envelope(request, predictor), **predictor.item(scored, 0))
 
@@ -125,13 +136,26 @@ def prediction_router(profile_name: str) -> APIRouter:
         predictor: LoadedPredictor,
         body: batch_model,  # type: ignore[valid-type]
     ) -> BatchResponse:
-        records = body.data  # type: ignore[attr-defined]
+        items = body.data  # type: ignore[attr-defined]
         limit = state.settings.max_batch_records
-        if len(records) > limit:
-            raise PayloadTooLarge(f"At most {limit} records per batch; got {len(records)}.")
-        scored = await _decide(request, state, client, predictor, records, batch=True)
-        results = [{"index": i, **predictor.item(scored, i)} for i in range(len(records))]
-        return BatchResponse(**_envelope(request, predictor), results=results)
+        if len(items) > limit:
+            raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
+        checked = await run_in_threadpool(check_records, record, items, field_names)
+        request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
+        results: list[BatchItem | RejectedItem] = [
+            RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
+        ]
+        if checked.valid:
+            scored = await _decide(request, state, client, predictor, checked.valid, batch=True)
+            results += [
+                BatchItem(index=i, **predictor.item(scored, k)) for k, i in enumerate(checked.valid)
+            ]
+        return BatchResponse(
+            **_envelope(request, predictor),
+            decided=len(checked.valid),
+            rejected=len(checked.rejected),
+            results=sorted(results, key=lambda result: result.index),
+        )
 
     feedback_model = feedback_request_model(profile_name)
 

@@ -144,12 +144,22 @@ def record_model(profile_name: str) -> type[BaseModel]:
 
 @lru_cache(maxsize=None)
 def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]:
-    """The single and batch request envelopes: {"data": {...}} and {"data": [...]}."""
+    """The single and batch request envelopes: {"data": {...}} and {"data": [...]}.
+
+    A batch's items are checked one by one after the envelope (each bad item is reported on
+    its own, the good ones decided), so the envelope takes any items; its schema still
+    documents them as records.
+    """
     record: Any = record_model(profile_name)
     prefix = "".join(part.title() for part in profile_name.split("_"))
     single = create_model(f"{prefix}PredictRequest", __base__=_Strict, data=(record, ...))
-    records = (list[record], Field(min_length=1))
-    batch = create_model(f"{prefix}BatchRequest", __base__=_Strict, data=records)
+    items_schema = {
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": f"#/components/schemas/{record.__name__}"},
+    }
+    items: Any = Annotated[list[Any], Field(min_length=1), WithJsonSchema(items_schema)]
+    batch = create_model(f"{prefix}BatchRequest", __base__=_Strict, data=(items, ...))
     return single, batch
 
 
@@ -217,20 +227,10 @@ class PredictResponse(ItemResult):
 
 
 class BatchItem(ItemResult):
-    """One record's answer inside a batch, with its position in the request."""
+    """A decided record of a batch, with its position in the request."""
 
     index: int = Field(ge=0)
-
-
-class BatchResponse(BaseModel):
-    """POST /predict/batch answer: one result per record, in request order."""
-
-    request_id: str
-    model_version: str
-    profile: str
-    decision_threshold: float
-    training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
-    results: list[BatchItem]
+    status: Literal["decided"] = "decided"
 
 
 class FieldError(BaseModel):
@@ -239,6 +239,29 @@ class FieldError(BaseModel):
     field: str
     message: str
     type: str
+
+
+class RejectedItem(BaseModel):
+    """A record of a batch that was not decided (and not audited): why, field by field."""
+
+    index: int = Field(ge=0)
+    status: Literal["rejected"] = "rejected"
+    error: Literal["validation_error"] = "validation_error"
+    fields: list[FieldError]
+
+
+class BatchResponse(BaseModel):
+    """POST /predict/batch answer: one result per record, in request order; each decided
+    (and audited) or rejected with its field errors."""
+
+    request_id: str
+    model_version: str
+    profile: str
+    decision_threshold: float
+    training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
+    decided: int = Field(ge=0, description="Records decided (and audited).")
+    rejected: int = Field(ge=0, description="Records rejected for invalid fields.")
+    results: list[BatchItem | RejectedItem]
 
 
 class ErrorResponse(BaseModel):
