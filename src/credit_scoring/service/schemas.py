@@ -147,8 +147,8 @@ def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]
     """The single and batch request envelopes: {"data": {...}} and {"data": [...]}.
 
     A batch's items are checked one by one after the envelope (each bad item is reported on
-    its own, the good ones decided), so the envelope takes any items; its schema still
-    documents them as records.
+    its own, the good ones decided), so the envelope takes any items, and its schema says
+    so while naming the record they should be.
     """
     record: Any = record_model(profile_name)
     prefix = "".join(part.title() for part in profile_name.split("_"))
@@ -156,7 +156,11 @@ def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]
     items_schema = {
         "type": "array",
         "minItems": 1,
-        "items": {"$ref": f"#/components/schemas/{record.__name__}"},
+        "items": {
+            "anyOf": [{"$ref": f"#/components/schemas/{record.__name__}"}, {}],
+            "description": f"A {record.__name__}. An item that is not one is rejected alone "
+            "(status rejected, with its field errors); the others are decided.",
+        },
     }
     items: Any = Annotated[list[Any], Field(min_length=1), WithJsonSchema(items_schema)]
     batch = create_model(f"{prefix}BatchRequest", __base__=_Strict, data=(items, ...))
