@@ -33,6 +33,33 @@ def dockerfile() -> str:
     return (ROOT / "Dockerfile").read_text()
 
 
+class _CloudFormation(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags (!Ref, !Sub, ...) read as plain values."""
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_CloudFormation.add_multi_constructor("!", _untagged)
+
+
+def ecs_template() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(
+        (ROOT / "deploy/ecs/service.yml").read_text(), Loader=_CloudFormation
+    )
+    return loaded
+
+
+def workflow(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / ".github/workflows" / name).read_text())
+    return loaded
+
+
 def test_every_credit_variable_is_a_real_setting(compose: dict[str, Any]) -> None:
     for name, service in compose["services"].items():
         for variable in service.get("environment", {}):
@@ -54,21 +81,21 @@ def test_ports_agree(compose: dict[str, Any]) -> None:
     api = compose["services"]["api"]
     container_port = int(api["ports"][0].split(":")[-1])
     assert f"EXPOSE {container_port}" in dockerfile()
-    assert f'"--port", "{container_port}"' in dockerfile()
+    assert f"CREDIT_PORT={container_port}" in dockerfile()
     prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
     (job,) = prometheus["scrape_configs"]
     assert job["static_configs"][0]["targets"] == [f"api:{container_port}"]
 
 
-def test_health_checks_and_metrics_path_exist(compose: dict[str, Any], routes: set[str]) -> None:
-    api_check = " ".join(compose["services"]["api"]["healthcheck"]["test"])
-    docker_check = re.search(r"HEALTHCHECK .*", dockerfile(), re.DOTALL)
-    assert docker_check is not None
-    for text in (api_check, docker_check.group(0)):
-        url = re.search(r"http://[^'\"]+", text)
-        assert url is not None, text
-        path = urlparse(url.group(0)).path
-        assert path in routes, path
+def test_health_checks_probe_readiness(compose: dict[str, Any], routes: set[str]) -> None:
+    """Every container health check is `credit-scoring probe` (GET /ready): healthy only when
+    the service can decide."""
+    probe = ["CMD", "credit-scoring", "probe"]
+    assert compose["services"]["api"]["healthcheck"]["test"] == probe
+    assert 'CMD ["credit-scoring", "probe"]' in dockerfile()
+    container = ecs_template()["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    assert container[0]["HealthCheck"]["Command"] == probe
+    assert "/ready" in routes
     prometheus = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
     assert prometheus["scrape_configs"][0]["metrics_path"] in routes
 
@@ -97,3 +124,38 @@ def test_image_runs_as_non_root_with_exec_form_cmd() -> None:
     assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
     assert re.search(r'^CMD \["', text, re.MULTILINE)
     assert "--require-hashes" in text
+
+
+def test_the_ecs_spool_survives_a_replaced_task() -> None:
+    """The spool is on EFS (encrypted, kept with the stack), mounted where the image spools,
+    owned by the image's user, and a stopping task has time to flush."""
+    template = ecs_template()
+    resources, parameters = template["Resources"], template["Parameters"]
+    filesystem = resources["SpoolFileSystem"]
+    assert filesystem["DeletionPolicy"] == "Retain" and filesystem["Properties"]["Encrypted"]
+    task = resources["TaskDefinition"]["Properties"]
+    (volume,) = task["Volumes"]
+    assert volume["EFSVolumeConfiguration"]["TransitEncryption"] == "ENABLED"
+    (container,) = task["ContainerDefinitions"]
+    (mount,) = container["MountPoints"]
+    spool_dir = re.search(r"CREDIT_AUDIT_SPOOL_DIR=(\S+)", dockerfile())
+    assert spool_dir is not None and mount["ContainerPath"] == spool_dir.group(1)
+    environment = {item["Name"]: item["Value"] for item in container["Environment"]}
+    assert environment["CREDIT_AUDIT_SPOOL_DIR"] == mount["ContainerPath"]
+    user = re.search(r"^USER (\d+):(\d+)$", dockerfile(), re.MULTILINE)
+    assert user is not None
+    posix = resources["SpoolAccessPoint"]["Properties"]["PosixUser"]
+    assert (posix["Uid"], posix["Gid"]) == user.groups()
+    assert container["StopTimeout"] >= parameters["AuditFlushSeconds"]["MaxValue"] + 20
+
+
+def test_deploys_only_after_ci_and_only_a_published_gated_model() -> None:
+    ci, deploy = workflow("ci.yml"), workflow("deploy.yml")
+    assert set(deploy[True]) == {"workflow_call"}, "deploy.yml has no trigger of its own"
+    job = ci["jobs"]["deploy"]
+    assert set(job["needs"]) == {"lint-and-test", "image"}
+    assert job["uses"].endswith(".github/workflows/deploy.yml")
+    steps = " ".join(step.get("run", "") for step in deploy["jobs"]["deploy"]["steps"])
+    assert "make train" not in steps
+    assert 'if [ -z "${MODEL_URI}" ]' in steps and "exit 1" in steps
+    assert "credit-scoring model check" in steps

@@ -145,3 +145,32 @@ def test_sigkill_mid_load_loses_no_acknowledged_decision(
     ids = exported(seaweed, bucket)
     assert set(load.accepted) <= set(ids)
     assert len(ids) == len(set(ids))
+
+
+def test_a_running_task_adopts_the_spool_of_a_killed_one(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any, tmp_path: Path
+) -> None:
+    """Two tasks on one shared spool (EFS on ECS): the one killed mid-load leaves segments
+    that the other, still running, uploads without a restart, each record once."""
+    bucket = f"shared-{uuid.uuid4().hex[:8]}"
+    seaweed.store(bucket).ensure_bucket()
+    env = store_env(trained_dir, seaweed, bucket) | {"CREDIT_AUDIT_SPOOL_DIR": str(tmp_path)}
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    dying = LiveServer(
+        env | {"CREDIT_INSTANCE_ID": "task-a", "CREDIT_AUDIT_SEGMENT_MAX_SECONDS": "60"},
+        cwd=tmp_path / "a",
+    )
+    survivor = LiveServer(env | {"CREDIT_INSTANCE_ID": "task-b"}, cwd=tmp_path / "b")
+    try:
+        with Load(dying.url, english) as load:
+            time.sleep(4)
+            dying.kill()
+        assert list(tmp_path.glob("predictions-*task_a*.part")), "leftovers of the dead task"
+        wait_for_empty_backlog(survivor.url)
+    finally:
+        survivor.stop()
+    assert len(load.accepted) > 20
+    ids = exported(seaweed, bucket)
+    assert set(load.accepted) <= set(ids)
+    assert raw_line_count(seaweed, bucket) == len(ids) == len(set(ids))
