@@ -159,3 +159,9 @@ def test_deploys_only_after_ci_and_only_a_published_gated_model() -> None:
     assert "make train" not in steps
     assert 'if [ -z "${MODEL_URI}" ]' in steps and "exit 1" in steps
     assert "credit-scoring model check" in steps
+
+
+def test_the_readme_route_table_lists_every_route(routes: set[str]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    listed = set(re.findall(r"^\| `(?:GET|POST) (/[a-z/]*)` \|", readme, re.MULTILINE))
+    assert listed == routes
