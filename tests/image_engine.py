@@ -68,6 +68,7 @@ class DockerEngine(ImageEngine):
         return subprocess.run(docker, capture_output=True, text=True, timeout=120)
 
     def config(self, tag: str) -> dict[str, Any]:
+        """The image's config (Cmd, Healthcheck with durations in nanoseconds, ...)."""
         out = subprocess.run(
             ["docker", "image", "inspect", "--format", "{{json .Config}}", tag],
             capture_output=True, text=True, check=True,
