@@ -111,13 +111,17 @@ def _explained(error: dict[str, Any], names: FieldNames) -> tuple[str, str]:
     return str(error.get("msg", "invalid value")), kind
 
 
+MAX_LISTED_ERRORS = 50
+
+
 def field_errors(
     errors: list[dict[str, Any]], names: FieldNames, prefix: tuple[Any, ...] = ()
 ) -> list[FieldError]:
-    """Validation errors as the API reports them, each field named by its path in the body."""
+    """The first MAX_LISTED_ERRORS validation errors as the API reports them, each field
+    named by its path in the body (a body of 100,000 bad fields gets a short answer)."""
     return [
         FieldError(field=_field_name(prefix + tuple(e.get("loc", ()))), message=message, type=kind)
-        for e in errors
+        for e in errors[:MAX_LISTED_ERRORS]
         for message, kind in [_explained(e, names)]
     ]
 
@@ -160,8 +164,10 @@ def install_error_handlers(app: FastAPI, profile_name: str) -> None:
         fields = field_errors(errors, field_names)
         request.state.invalid_fields = [f.field for f in fields]
         names = ", ".join(f.field for f in fields)
+        unlisted = len(errors) - len(fields)
+        more = f" and {unlisted} more, not listed" if unlisted else ""
         return error_response(
-            request_id, 422, "validation_error", f"Invalid fields: {names}", fields
+            request_id, 422, "validation_error", f"Invalid fields: {names}{more}", fields
         )
 
     async def http(request: Request, exc: Exception) -> JSONResponse:

@@ -43,16 +43,35 @@ def _history_months(value: Any) -> Any:
     return value
 
 
+MAX_LOAN_TEXT_CHARS = 1_000
+MAX_LOAN_ITEMS = 20  # Num_of_Loan's maximum: a loan list names each loan at most once
+
+
 def _loan_list(value: Any) -> Any:
-    """A Kaggle text list or a JSON list (or JSON-encoded list) of loan types, as a list."""
-    if value is None or isinstance(value, list):
+    """A Kaggle text list or a JSON list (or JSON-encoded list) of loan types, as a list.
+
+    Bounded before any parsing: at most MAX_LOAN_TEXT_CHARS characters and MAX_LOAN_ITEMS
+    items, so that no request can make parsing slow or its audit record large.
+    """
+    if value is None:
         return value
-    if not isinstance(value, str):
+    if isinstance(value, str) and len(value) > MAX_LOAN_TEXT_CHARS:
+        raise ValueError(f"a loan list has at most {MAX_LOAN_TEXT_CHARS} characters")
+    if isinstance(value, str):
+        value = _decoded_loan_text(value)
+    if not isinstance(value, list):
         raise ValueError("expected a list of loan types or the Kaggle text list")
+    if len(value) > MAX_LOAN_ITEMS:
+        raise ValueError(f"a loan list has at most {MAX_LOAN_ITEMS} items")
+    return value
+
+
+def _decoded_loan_text(value: str) -> Any:
+    """The items of a Kaggle text list, or the decoded JSON of a JSON-encoded list."""
     if value.strip().startswith("["):
         try:
             return json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ValueError("not a valid JSON list of loan types") from None
     items = split_loan_text(value)
     if not items:
@@ -78,8 +97,16 @@ def _loan_list_schema(column: InputColumn) -> dict[str, Any]:
     one = "(" + "|".join(re.escape(loan) for loan in column.categories) + ")"
     return {
         "anyOf": [
-            {"type": "array", "items": {"type": "string", "enum": list(column.categories)}},
-            {"type": "string", "pattern": f"^{one}(, {one})*(, and {one})?$"},
+            {
+                "type": "array",
+                "maxItems": MAX_LOAN_ITEMS,
+                "items": {"type": "string", "enum": list(column.categories)},
+            },
+            {
+                "type": "string",
+                "maxLength": MAX_LOAN_TEXT_CHARS,
+                "pattern": f"^{one}(, {one})*(, and {one})?$",
+            },
         ]
     }
 
