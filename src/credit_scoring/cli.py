@@ -294,6 +294,9 @@ def audit_create_bucket() -> None:
     typer.echo(f"bucket {settings.s3_bucket} ready")
 
 
+FEEDBACK_LOOKBACK_DAYS = 90
+
+
 @audit_app.command("export")
 def audit_export(
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")],
@@ -301,12 +304,23 @@ def audit_export(
     output: Annotated[Path, typer.Option(help="A .parquet or .csv file.")],
     profile: ProfileOption = DEFAULT_PROFILE,
     kind: Annotated[str, typer.Option(help="predictions | feedback")] = "predictions",
+    decisions_since: Annotated[
+        str | None,
+        typer.Option(
+            help="Feedback: first day of the decisions it is matched to "
+            f"(default: {FEEDBACK_LOOKBACK_DAYS} days before --from)."
+        ),
+    ] = None,
 ) -> None:
-    """Write the audit records of a period, each decision once (store settings from .env)."""
-    from datetime import date
+    """Write the audit records of a period, each decision once (store settings from .env).
+
+    Feedback comes with its match: the decision of the same client it names, or
+    "unmatched" / "ambiguous"; unmatched feedback is kept, never dropped.
+    """
+    from datetime import date, timedelta
 
     from credit_scoring.service.app import object_store
-    from credit_scoring.service.audit.export import ID_FIELD, read_records, write_table
+    from credit_scoring.service.audit.export import ID_FIELD, period_records, write_table
     from credit_scoring.service.audit.store import StoreError
     from credit_scoring.service.settings import Settings
 
@@ -314,7 +328,12 @@ def audit_export(
         _fail(f"--kind must be one of {', '.join(ID_FIELD)}")
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
-        records = read_records(object_store(Settings()), kind, profile, first, last)
+        since = (
+            date.fromisoformat(decisions_since)
+            if decisions_since
+            else first - timedelta(days=FEEDBACK_LOOKBACK_DAYS)
+        )
+        records = period_records(object_store(Settings()), kind, profile, (first, last), since)
         rows = write_table(records, output)
     except StoreError as error:
         _fail(f"the object store failed: {error}")

@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from credit_scoring.service.audit.export import read_records
+from credit_scoring.service.audit.export import period_records, read_records
+from credit_scoring.service.auth import hash_key
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from tests.service.conftest import API_KEY, HEADERS, audit_settings, make_settings
 
@@ -46,11 +47,11 @@ def test_n_requests_give_exactly_n_records(
         for age in range(20, 45):
             record = english["data"] | {"Age": age}
             response = client.post("/predict", json={"data": record}, headers=HEADERS)
-            expected.add(response.json()["request_id"])
+            expected.add(response.json()["decision_id"])
         batch = client.post("/predict/batch", json={"data": [english["data"]] * 3}, headers=HEADERS)
-        expected |= {f"{batch.json()['request_id']}/{i}" for i in range(3)}
+        expected |= {item["decision_id"] for item in batch.json()["results"]}
     records = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
-    assert len(records) == 28 and {r["request_id"] for r in records} == expected
+    assert len(records) == 28 and {r["decision_id"] for r in records} == expected
 
 
 def test_only_the_decided_records_of_a_batch_are_audited(
@@ -61,11 +62,13 @@ def test_only_the_decided_records_of_a_batch_are_audited(
     with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
         batch = client.post("/predict/batch", json={"data": records}, headers=HEADERS).json()
     audited = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
-    assert {r["request_id"] for r in audited} == {f"{batch['request_id']}/{i}" for i in (1, 3)}
     decided = {r["index"]: r for r in batch["results"] if r["status"] == "decided"}
+    assert {r["batch_index"] for r in audited} == set(decided) == {1, 3}
     for record in audited:
-        index = int(record["request_id"].rsplit("/", 1)[1])
-        assert record["outputs"]["decision"] == decided[index]["decision"]
+        answer = decided[record["batch_index"]]
+        assert record["request_id"] == batch["request_id"]
+        assert record["decision_id"] == answer["decision_id"]
+        assert record["outputs"]["decision"] == answer["decision"]
 
 
 def test_record_content_matches_the_response_and_leaks_nothing(
@@ -75,7 +78,8 @@ def test_record_content_matches_the_response_and_leaks_nothing(
     with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
         answer = client.post("/predict", json=english, headers=HEADERS).json()
     (record,) = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
-    assert record["request_id"] == answer["request_id"]
+    assert record["request_id"] == answer["request_id"] and record["batch_index"] is None
+    assert record["decision_id"] == answer["decision_id"]
     assert (
         record["client_id"] == "seed-client" and record["model_version"] == answer["model_version"]
     )
@@ -111,6 +115,54 @@ def test_feedback_is_stored_beside_the_predictions(
     (stored,) = read_records(seaweed.store(name), "feedback", "credit_score", today(), today())
     assert stored["request_id"] == decision and stored["actual_class"] == "Poor"
     assert seaweed.store(name).keys("feedback/profile=credit_score/dt=")
+
+
+def test_a_reused_request_id_loses_no_decision_and_feedback_stays_with_its_owner(
+    trained_dir: Path, seaweed: LocalSeaweed, english: Any
+) -> None:
+    """Two clients, and one client twice, send the same X-Request-ID with different inputs:
+    every decision is exported, and feedback matches only a decision of its own client."""
+    name = bucket()
+    other = {"x-api-key": "other-key-0123456789"}
+    keys = {"seed-client": hash_key(API_KEY), "other-client": hash_key(other["x-api-key"])}
+    settings = audit_settings(trained_dir, seaweed, name, api_keys=keys)
+    shared = {"X-Request-ID": "order-42"}
+    with TestClient(create_app(settings)) as client:
+        answers = [
+            client.post("/predict", json={"data": english["data"] | {"Age": age}}, headers=h).json()
+            for age, h in ((30, HEADERS | shared), (50, HEADERS | shared), (60, other | shared))
+        ]
+        sent = [
+            (HEADERS, {"decision_id": answers[0]["decision_id"]}),  # matched
+            (other, {"decision_id": answers[0]["decision_id"]}),  # not its decision
+            (other, {"request_id": "order-42"}),  # its one decision under that id
+            (HEADERS, {"request_id": "order-42"}),  # two decisions: ambiguous
+            (HEADERS, {"decision_id": "never-made"}),
+        ]
+        for headers, ref in sent:
+            reply = client.post("/feedback", json=ref | {"actual_class": "Poor"}, headers=headers)
+            assert reply.status_code == 202, reply.text
+    period = (today(), today())
+    decisions = period_records(seaweed.store(name), "predictions", "credit_score", period, today())
+    assert sorted(r["decision_id"] for r in decisions) == sorted(a["decision_id"] for a in answers)
+    assert {r["inputs"]["Age"] for r in decisions} == {30, 50, 60}
+    feedback = period_records(seaweed.store(name), "feedback", "credit_score", period, today())
+    by_ref = {(f["client_id"], f["decision_id"] or f["request_id"]): f for f in feedback}
+    first = answers[0]["decision_id"]
+    assert by_ref[("seed-client", first)]["matched_decision_id"] == first
+    assert by_ref[("other-client", first)]["match"] == "unmatched"
+    assert by_ref[("other-client", "order-42")]["matched_decision_id"] == answers[2]["decision_id"]
+    assert by_ref[("seed-client", "order-42")]["match"] == "ambiguous"
+    assert by_ref[("seed-client", "never-made")]["match"] == "unmatched"
+
+
+def test_feedback_names_exactly_one_decision(client: TestClient) -> None:
+    for body in (
+        {"actual_class": "Poor"},
+        {"decision_id": "a", "request_id": "b", "actual_class": "Poor"},
+    ):
+        response = client.post("/feedback", json=body, headers=HEADERS)
+        assert response.status_code == 422 and "exactly one" in response.text, response.text
 
 
 def test_unwritable_spool_means_503_and_no_decision(trained_dir: Path, english: Any) -> None:

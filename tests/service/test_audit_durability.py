@@ -43,7 +43,7 @@ class Load:
                     time.sleep(0.05)
                     continue
                 if response.status_code == 200:
-                    self.accepted.append(response.json()["request_id"])
+                    self.accepted.append(response.json()["decision_id"])
 
     def __enter__(self) -> Load:
         self._thread.start()
@@ -81,7 +81,7 @@ def wait_for_empty_backlog(url: str, seconds: float = 120) -> None:
 def exported(store: LocalSeaweed, bucket: str) -> list[str]:
     today = datetime.now(timezone.utc).date()
     records = read_records(store.store(bucket), "predictions", "credit_score", today, today)
-    return [r["request_id"] for r in records]
+    return [r["decision_id"] for r in records]
 
 
 def raw_line_count(store: LocalSeaweed, bucket: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +25,17 @@ class RequestContext:
     batch: bool
 
 
-def decision_id(context: RequestContext, index: int) -> str:
-    """The id a decision is audited under: the request id, or ``<request id>/<index>``."""
-    return f"{context.request_id}/{index}" if context.batch else context.request_id
+@dataclass(frozen=True)
+class Decided:
+    """Scored records and the id each decision is audited under, in the same order."""
+
+    scored: Scored
+    decision_ids: list[str]
+
+
+def new_decision_id() -> str:
+    """A decision's own id: made by the server, unique whatever request ids clients send."""
+    return uuid.uuid4().hex
 
 
 def decide_and_record(
@@ -34,18 +43,20 @@ def decide_and_record(
     sink: AuditSink | None,
     records: dict[int, BaseModel],
     context: RequestContext,
-) -> Scored:
+) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order; spool one
-    audit record per decision before anyone sees it."""
-    scored = predictor.score(list(records.values()))
+    audit record per decision, under its own decision id, before anyone sees it."""
+    decided = Decided(predictor.score(list(records.values())), [new_decision_id() for _ in records])
     if sink is None:
-        return scored
+        return decided
     latency_ms = round((time.perf_counter() - context.started) * 1000, 3)
     moment = utc_now()
+    scored = decided.scored
     audit: list[dict[str, Any]] = [
         {
-            "request_id": decision_id(context, position),
-            "http_request_id": context.request_id,
+            "decision_id": decided.decision_ids[k],
+            "request_id": context.request_id,
+            "batch_index": position if context.batch else None,
             "time": moment,
             "profile": predictor.profile.name,
             "model_version": predictor.version,
@@ -62,4 +73,4 @@ def decide_and_record(
         raise AuditUnavailable(
             "The decision could not be recorded, so it is not returned; retry later."
         ) from error
-    return scored
+    return decided

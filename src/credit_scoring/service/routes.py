@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import get_profile
-from credit_scoring.service.decisions import RequestContext, decide_and_record
+from credit_scoring.service.decisions import Decided, RequestContext, decide_and_record
 from credit_scoring.service.errors import (
     AuditUnavailable,
     FieldNames,
@@ -35,7 +35,7 @@ from credit_scoring.service.schemas import (
     record_model,
     request_models,
 )
-from credit_scoring.service.predictor import Predictor, Scored
+from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.state import Client, LoadedPredictor, ServiceState, State
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -56,7 +56,7 @@ async def _decide(
     records: dict[int, BaseModel],
     *,
     batch: bool,
-) -> Scored:
+) -> Decided:
     """Score and audit off the event loop, then count the decisions."""
     context = RequestContext(
         request_id=request_id_of(request),
@@ -64,9 +64,15 @@ async def _decide(
         started=request.state.started,
         batch=batch,
     )
-    scored = await run_in_threadpool(decide_and_record, predictor, state.audit, records, context)
+    decided = await run_in_threadpool(decide_and_record, predictor, state.audit, records, context)
+    scored = decided.scored
     state.metrics.observe_decisions(scored.credit_class, scored.decision, scored.risk_probability)
-    return scored
+    return decided
+
+
+def _item(predictor: Predictor, decided: Decided, k: int) -> dict[str, Any]:
+    """The k-th decided record's answer, with the id it is audited under."""
+    return predictor.item(decided.scored, k) | {"decision_id": decided.decision_ids[k]}
 
 
 def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
@@ -125,8 +131,8 @@ def prediction_router(profile_name: str) -> APIRouter:
         body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
     ) -> PredictResponse:
         records = {0: body.data}  # type: ignore[attr-defined]
-        scored = await _decide(request, state, client, predictor, records, batch=False)
-        return PredictResponse(**_envelope(request, predictor), **predictor.item(scored, 0))
+        decided = await _decide(request, state, client, predictor, records, batch=False)
+        return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
 
     @router.post("/predict/batch", response_model=BatchResponse, summary="Score many applicants")
     async def predict_batch(
@@ -146,9 +152,10 @@ def prediction_router(profile_name: str) -> APIRouter:
             RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
         ]
         if checked.valid:
-            scored = await _decide(request, state, client, predictor, checked.valid, batch=True)
+            decided = await _decide(request, state, client, predictor, checked.valid, batch=True)
             results += [
-                BatchItem(index=i, **predictor.item(scored, k)) for k, i in enumerate(checked.valid)
+                BatchItem(index=i, **_item(predictor, decided, k))
+                for k, i in enumerate(checked.valid)
             ]
         return BatchResponse(
             **_envelope(request, predictor),
@@ -181,7 +188,11 @@ def prediction_router(profile_name: str) -> APIRouter:
             await run_in_threadpool(state.audit.record_feedback, record)
         except SpoolError as error:
             raise AuditUnavailable("The feedback could not be recorded; retry later.") from error
-        return FeedbackResponse(feedback_id=record["feedback_id"], request_id=record["request_id"])
+        return FeedbackResponse(
+            feedback_id=record["feedback_id"],
+            decision_id=record["decision_id"],
+            request_id=record["request_id"],
+        )
 
     @router.get("/model", summary="The model in service: version, data, metrics, threshold")
     async def model(client: Client, predictor: LoadedPredictor) -> dict[str, Any]:

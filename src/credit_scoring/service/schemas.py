@@ -16,8 +16,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     WithJsonSchema,
     create_model,
+    model_validator,
 )
 
 from credit_scoring.ml.parsing import history_text_months, split_loan_text
@@ -194,33 +196,50 @@ def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]
     return single, batch
 
 
+DecisionRef = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")
+]
+
+
+class _FeedbackBase(_Strict):
+    """Names one decision: by its decision_id, or by the request id of a single /predict."""
+
+    decision_id: DecisionRef | None = Field(
+        default=None, description="The decision's decision_id, as answered."
+    )
+    request_id: DecisionRef | None = Field(
+        default=None,
+        description="Or the request id of a single-record /predict call (a batch item needs "
+        "its decision_id).",
+    )
+
+    @model_validator(mode="after")
+    def _names_one_decision(self) -> _FeedbackBase:
+        if (self.decision_id is None) == (self.request_id is None):
+            raise ValueError("name the decision by exactly one of decision_id and request_id")
+        return self
+
+
 @lru_cache(maxsize=None)
 def feedback_request_model(profile_name: str) -> type[BaseModel]:
-    """POST /feedback body: the audited decision's id and what actually happened."""
+    """POST /feedback body: which decision and what actually happened."""
     profile = get_profile(profile_name)
     outcome: Any = _enum("ActualClass", profile.classes)
     model: type[BaseModel] = create_model(
         "FeedbackRequest",
-        __base__=_Strict,
-        request_id=(
-            str,
-            Field(
-                min_length=1,
-                max_length=160,
-                pattern=r"^[A-Za-z0-9._:/-]+$",
-                description="The decision's request id (batch items: <request id>/<index>).",
-            ),
-        ),
+        __base__=_FeedbackBase,
         actual_class=(outcome, Field(description="The class the applicant turned out to be.")),
     )
     return model
 
 
 class FeedbackResponse(BaseModel):
-    """POST /feedback answer."""
+    """POST /feedback answer. The feedback is matched to a decision of the same client when
+    the audit log is exported; it is kept, marked unmatched, when there is none."""
 
     feedback_id: str
-    request_id: str
+    decision_id: str | None
+    request_id: str | None
     status: str = "recorded"
 
 
@@ -231,9 +250,16 @@ class Decision(str, Enum):
     NEGADO = "NEGADO"
 
 
+DECISION_ID_DESCRIPTION = (
+    "The decision's own id, made by the server: the audit record's key and what /feedback "
+    "names. Unlike the request id, it is never shared by two decisions."
+)
+
+
 class ItemResult(BaseModel):
     """The answer for one applicant."""
 
+    decision_id: str = Field(description=DECISION_ID_DESCRIPTION)
     prediction: int = Field(ge=0, description="Class code: 0 Poor, 1 Standard, 2 Good.")
     credit_class: str
     probabilities: dict[str, float]

@@ -1,9 +1,11 @@
-"""Reading the audit log back: the records of a period, each decision once."""
+"""Reading the audit log back: the records of a period, each decision once, and feedback
+matched to the decisions of the client that sent it."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import pandas as pd
 
 from credit_scoring.service.audit.store import ObjectStore
 
-ID_FIELD = {"predictions": "request_id", "feedback": "feedback_id"}
+ID_FIELD = {"predictions": "decision_id", "feedback": "feedback_id"}
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -22,7 +24,8 @@ def _days(start: date, end: date) -> list[date]:
 def read_records(
     store: ObjectStore, stream: str, profile: str, start: date, end: date
 ) -> list[dict[str, Any]]:
-    """Records whose own time falls in [start, end] (UTC), duplicates removed by id."""
+    """Records whose own time falls in [start, end] (UTC); a record uploaded twice (a retried
+    upload) appears once, by its own id, so no two decisions are ever merged."""
     if end < start:
         raise ValueError("--to is before --from")
     # A segment is filed under the hour it was opened, so a record just after midnight
@@ -39,6 +42,43 @@ def read_records(
                 seen.add(record_id)
                 records.append(record)
     return sorted(records, key=lambda record: str(record["time"]))
+
+
+def match_feedback(
+    feedback: list[dict[str, Any]], decisions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each feedback record with ``match`` and ``matched_decision_id``: it matches a decision of
+    the same client only, by decision id, or by request id when that names one decision
+    ("ambiguous" when it names several, "unmatched" when none of the client's)."""
+    owned = {(d["client_id"], d["decision_id"]) for d in decisions}
+    by_request: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for decision in decisions:
+        by_request[(decision["client_id"], decision["request_id"])].append(decision["decision_id"])
+    matched = []
+    for record in feedback:
+        client, decision_id = record["client_id"], record.get("decision_id")
+        if decision_id:
+            found = [decision_id] if (client, decision_id) in owned else []
+        else:
+            found = by_request.get((client, str(record.get("request_id"))), [])
+        match = "matched" if len(found) == 1 else ("ambiguous" if found else "unmatched")
+        matched.append(
+            record
+            | {"match": match, "matched_decision_id": found[0] if match == "matched" else None}
+        )
+    return matched
+
+
+def period_records(
+    store: ObjectStore, kind: str, profile: str, period: tuple[date, date], decisions_since: date
+) -> list[dict[str, Any]]:
+    """The records of a period; feedback matched to the decisions made since decisions_since."""
+    records = read_records(store, kind, profile, *period)
+    if kind != "feedback":
+        return records
+    return match_feedback(
+        records, read_records(store, "predictions", profile, decisions_since, period[1])
+    )
 
 
 def write_table(records: list[dict[str, Any]], output: Path) -> int:
