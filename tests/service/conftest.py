@@ -75,7 +75,5 @@ def audit_settings(model_path: Path, seaweed: LocalSeaweed, bucket: str, **extra
         s3_bucket=bucket,
         s3_access_key_id=seaweed.access_key,
         s3_secret_access_key=seaweed.secret_key,
-        audit_segment_max_seconds=0.5,
-        audit_upload_interval_seconds=0.2,
-        **extra,
+        **({"audit_segment_max_seconds": 0.5, "audit_upload_interval_seconds": 0.2} | extra),
     )

@@ -33,6 +33,11 @@ class _AuditCollector(Collector):
                 "Audit records uploaded since start",
                 "uploaded_records",
             ),
+            "credit_audit_oldest_pending_seconds": (
+                "Age of the oldest audit record not yet uploaded (0 when none waits)",
+                "oldest_pending_age_seconds",
+            ),
+            "credit_audit_uploader_up": ("1 while the upload thread runs", "uploader_alive"),
             "credit_audit_last_upload_age_seconds": (
                 "Seconds since the last successful audit upload",
                 "last_upload_age_seconds",

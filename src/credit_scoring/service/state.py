@@ -38,7 +38,8 @@ class ServiceState:
         return self.audit.status() if self.audit is not None else None
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
-        """Ready when the model is loaded and decisions can be recorded."""
+        """Ready when the model is loaded and decisions can be recorded (spooled, and an
+        upload thread running; a store outage alone does not stop decisions)."""
         body: dict[str, Any] = {}
         ready = self.predictor is not None
         if self.predictor is None:
@@ -47,7 +48,8 @@ class ServiceState:
             body["model_version"] = self.predictor.version
         if self.audit is not None:
             body["audit"] = self.audit.status()
-            ready = ready and bool(body["audit"]["spool_writable"])
+            audit = body["audit"]
+            ready = ready and bool(audit["spool_writable"] and audit.get("uploader_alive", True))
         return ready, {"status": "ready" if ready else "not_ready"} | body
 
 

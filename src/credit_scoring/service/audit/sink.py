@@ -75,6 +75,15 @@ class AuditSink:
         """Durably spool one ground-truth record."""
         self.spools[FEEDBACK].append([record])
 
+    def _oldest_pending_age(self) -> float:
+        """Seconds since the oldest record not yet uploaded was spooled (at most: its
+        segment's opening); 0 when nothing waits."""
+        opened = [s.oldest_pending() for s in self.spools.values()]
+        oldest = min((moment for moment in opened if moment is not None), default=None)
+        if oldest is None:
+            return 0.0
+        return round(max(0.0, time.time() - oldest.timestamp()), 1)
+
     def status(self) -> dict[str, Any]:
         """Backlog, failures and last success, for /ready and monitoring."""
         spooled = sum(spool.backlog_bytes() for spool in self.spools.values())
@@ -84,6 +93,7 @@ class AuditSink:
             "spool_writable": writable,
             "backlog_bytes": spooled,
             "backlog_segments": sum(len(s.ready_segments()) for s in self.spools.values()),
+            "oldest_pending_age_seconds": self._oldest_pending_age(),
         }
         if errors and not writable:
             status["spool_error"] = errors[0]
@@ -96,6 +106,7 @@ class AuditSink:
                 "uploaded_objects": stats.uploaded_objects,
                 "uploaded_records": stats.uploaded_records,
                 "upload_failures": stats.upload_failures,
+                "uploader_alive": self.uploader.alive(),
                 "store_failing": stats.consecutive_failures > 0,
                 "last_upload_age_seconds": (
                     None

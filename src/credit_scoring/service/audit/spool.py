@@ -163,13 +163,21 @@ class Spool:
         return self._backlog_estimate
 
     def _abandon_active(self) -> None:
-        """After a failed write, leave the segment for crash recovery and start afresh."""
-        if self._active is not None:
-            try:
-                self._active.close()
-            except OSError:
-                pass
-        self._active = None
+        """After a failed write, start afresh: an empty segment is removed, one holding
+        records is left to crash recovery (which takes it, since it is no longer ours)."""
+        handle, path = self._active, self._active_path
+        self._active, self._active_path = None, None
+        if handle is None or path is None:
+            return
+        try:
+            if os.fstat(handle.fileno()).st_size == 0:
+                path.unlink()
+        except OSError:
+            pass
+        try:
+            handle.close()
+        except OSError:
+            pass
 
     def rotate(self, force: bool = False) -> None:
         """Finish the active segment when it is full, old enough, or ``force``d."""
@@ -182,10 +190,10 @@ class Spool:
             )
             if size == 0 or not (due or force):
                 return
-            path = self._active_path
+            # Renamed while still held: if the rename fails, the segment stays active.
+            self._active_path.rename(self._active_path.with_suffix(READY_SUFFIX))
             self._active.close()
-            self._active = None
-            path.rename(path.with_suffix(READY_SUFFIX))
+            self._active, self._active_path = None, None
 
     def recover_orphans(self) -> int:
         """Finish segments left active by a dead process; return how many."""
@@ -217,6 +225,17 @@ class Spool:
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob(f"{self.stream}-*{READY_SUFFIX}"))
+
+    def oldest_pending(self) -> datetime | None:
+        """When the oldest segment not yet uploaded (active one included) was opened."""
+        if not self.directory.is_dir():
+            return None
+        created = [
+            SegmentName.parse(path).created
+            for path in self.directory.glob(f"{self.stream}-*")
+            if path.suffix in (ACTIVE_SUFFIX, READY_SUFFIX)
+        ]
+        return min(created, default=None)
 
     def backlog_bytes(self) -> int:
         """Bytes in this stream's segments not yet uploaded (active one included)."""

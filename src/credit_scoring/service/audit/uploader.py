@@ -74,7 +74,21 @@ class Uploader:
 
     def _run(self) -> None:
         while not self._stop.wait(self._delay()):
-            self.upload_pending()
+            try:
+                self.upload_pending()
+            except Exception as error:  # noqa: BLE001 - the uploader must outlive any error
+                self._failed(f"{type(error).__name__}: {error}")
+                logger.exception("audit upload round failed; will retry")
+
+    def _failed(self, reason: str) -> None:
+        with self.stats.lock:
+            self.stats.upload_failures += 1
+            self.stats.consecutive_failures += 1
+            self.stats.last_error = reason
+
+    def alive(self) -> bool:
+        """False once the thread has ended (it ends only when stopped)."""
+        return self._thread.is_alive()
 
     def upload_pending(self, *, force_rotate: bool = False) -> bool:
         """Rotate due segments and upload every finished one; False if the store failed."""
@@ -96,10 +110,7 @@ class Uploader:
                 self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:
                 reason = describe(error)
-                with self.stats.lock:
-                    self.stats.upload_failures += 1
-                    self.stats.consecutive_failures += 1
-                    self.stats.last_error = reason
+                self._failed(reason)
                 logger.warning("audit upload failed (%s); will retry", reason)
                 return False
             segment.unlink()
