@@ -154,7 +154,8 @@ def test_health_check_fails_when_the_service_cannot_decide(container: Any) -> No
                 break
         except httpx.TransportError:
             time.sleep(0.1)
-    assert "trained on synthetic data" in httpx.get(f"{refusing.url}/ready").text
+    details = httpx.get(f"{refusing.url}/ready", headers=HEADERS).text
+    assert "trained on synthetic data" in details
     assert refusing.health_check() != 0
 
 

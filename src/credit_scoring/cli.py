@@ -147,6 +147,7 @@ def serve(
         host=host,
         port=port or settings.port,
         workers=workers or settings.workers,
+        http="credit_scoring.service.http_protocol:GuardedH11Protocol",
         access_log=False,
         log_config=None,
     )

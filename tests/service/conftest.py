@@ -30,6 +30,7 @@ def make_settings(model_path: Path, **overrides: Any) -> Settings:
         "rate_limit_per_minute": 100_000,
         "audit_spool_dir": Path(tempfile.mkdtemp(prefix="spool-")),
         "audit_upload": False,
+        "metrics_public": True,
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
@@ -41,6 +42,7 @@ def live_env(model_path: Path, **extra: str) -> dict[str, str]:
         "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
         "CREDIT_API_KEYS": json.dumps({"seed-client": hash_key(API_KEY)}),
         "CREDIT_AUDIT_UPLOAD": "false",
+        "CREDIT_METRICS_PUBLIC": "true",
     } | extra
 
 

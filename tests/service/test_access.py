@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from credit_scoring.service.auth import RateLimiter
+from credit_scoring.service.auth import RateLimiter, hash_key
 from tests.service.conftest import API_KEY, HEADERS, live_env, make_settings
 from tests.service.live import LiveServer
 
@@ -153,3 +153,31 @@ def test_real_uvicorn_process_serves_the_seed(
     assert response.status_code == 200, response.text
     assert response.json()["model_version"] == trained_dir.name
     assert API_KEY not in output and '"route": "/predict"' in output
+
+
+def test_ready_shows_details_only_to_clients(client: TestClient) -> None:
+    public = client.get("/ready").json()
+    assert public == {"status": "ready", "reasons": []}
+    detailed = client.get("/ready", headers=HEADERS).json()
+    assert detailed["model_version"] and "backlog_bytes" in detailed["audit"]
+    assert client.get("/ready", headers={"x-api-key": "wrong"}).json() == public
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/%6detrics", "/%6D%65trics"])
+def test_metrics_need_their_token_whatever_the_path_spelling(trained_dir: Path, path: str) -> None:
+    token = "metrics-token-0123456789"
+    settings = make_settings(
+        trained_dir, metrics_public=False, metrics_token_sha256=hash_key(token)
+    )
+    with TestClient(create_app(settings)) as client:
+        refused = client.get(path)
+        assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
+        assert client.get(path, headers={"authorization": "Bearer wrong"}).status_code == 401
+        assert client.get(path, headers=HEADERS).status_code == 401
+        served = client.get(path, headers={"authorization": f"Bearer {token}"})
+        assert served.status_code == 200 and "credit_http_requests_total" in served.text
+
+
+def test_metrics_are_closed_without_a_token_setting(trained_dir: Path) -> None:
+    with TestClient(create_app(make_settings(trained_dir, metrics_public=False))) as client:
+        assert client.get("/metrics", headers={"authorization": "Bearer x"}).status_code == 401

@@ -174,7 +174,7 @@ def test_unwritable_spool_means_503_and_no_decision(trained_dir: Path, english: 
         assert response.status_code == 503, response.text
         body = response.json()
         assert body["error"] == "audit_unavailable" and "decision" not in body
-        ready = client.get("/ready")
+        ready = client.get("/ready", headers=HEADERS)
         assert ready.status_code == 503 and ready.json()["audit"]["spool_writable"] is False
         settings.audit_spool_dir.unlink()
         assert client.post("/predict", json=english, headers=HEADERS).status_code == 200

@@ -71,7 +71,7 @@ def store_env(model: Path, store: LocalSeaweed, bucket: str) -> dict[str, str]:
 def wait_for_empty_backlog(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        audit = httpx.get(f"{url}/ready", timeout=5).json()["audit"]
+        audit = httpx.get(f"{url}/ready", headers=HEADERS, timeout=5).json()["audit"]
         if audit["backlog_bytes"] == 0 and not audit["store_failing"]:
             return
         time.sleep(0.5)
@@ -110,7 +110,9 @@ def test_store_down_for_30_seconds_loses_nothing(
             time.sleep(3)
             private_store.stop()
             time.sleep(30)
-            during_outage = httpx.get(f"{server.url}/ready", timeout=5).json()["audit"]
+            during_outage = httpx.get(f"{server.url}/ready", headers=HEADERS, timeout=5).json()[
+                "audit"
+            ]
             private_store.start()
             time.sleep(3)
         wait_for_empty_backlog(server.url)

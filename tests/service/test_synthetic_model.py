@@ -14,7 +14,11 @@ from tests.service.conftest import HEADERS, make_settings
 def test_refused_by_default(trained_dir: Path, english: dict[str, Any]) -> None:
     settings = make_settings(trained_dir.parent, allow_synthetic_model=False)
     with TestClient(create_app(settings)) as refusing:
-        ready = refusing.get("/ready")
+        assert refusing.get("/ready").json() == {
+            "status": "not_ready",
+            "reasons": ["model_not_loaded"],
+        }
+        ready = refusing.get("/ready", headers=HEADERS)
         assert ready.status_code == 503
         assert "trained on synthetic data" in ready.json()["model"]
         assert "CREDIT_ALLOW_SYNTHETIC_MODEL=true" in ready.json()["model"]

@@ -17,7 +17,9 @@ from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.request_body import document_request_models
 from credit_scoring.service.routes import prediction_router, probe_router
+from credit_scoring.service.schemas import request_schemas
 from credit_scoring.service.settings import Settings
 from credit_scoring.service.state import ServiceState
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings=settings,
         keys=KeyRing(settings.api_keys),
         limiter=RateLimiter(per_minute=settings.rate_limit_per_minute),
+        failed_keys=RateLimiter(per_minute=settings.failed_key_limit_per_minute),
     )
 
     @asynccontextmanager
@@ -93,8 +96,12 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app, settings.profile)
     app.include_router(probe_router())
     app.include_router(prediction_router(settings.profile))
+    document_request_models(app, request_schemas(settings.profile))
     app.add_middleware(
-        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, metrics=state.metrics
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.body_timeout_seconds,
+        metrics=state.metrics,
     )
     return app
 

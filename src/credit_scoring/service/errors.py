@@ -126,7 +126,8 @@ def field_errors(
     ]
 
 
-def _is_json(content_type: str | None) -> bool:
+def is_json(content_type: str | None) -> bool:
+    """True for application/json and any +json media type."""
     if not content_type:
         return False
     media = content_type.split(";")[0].strip().lower()
@@ -135,7 +136,7 @@ def _is_json(content_type: str | None) -> bool:
 
 def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None) -> bool:
     """True when the body is empty, not JSON, or not declared as JSON."""
-    if not _is_json(content_type):
+    if not is_json(content_type):
         return True
     for error in errors:
         if error.get("type") == "json_invalid":

@@ -1,7 +1,9 @@
-"""Pure-ASGI request context: request id, body size limit, access log, last-resort 500."""
+"""Pure-ASGI request context: request id, the whole body read in time and within its size
+limit before the app sees it, access log, last-resort 500."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -26,6 +28,10 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _ClientGone(Exception):
+    pass
+
+
 class _InvalidRequestId(Exception):
     pass
 
@@ -42,12 +48,29 @@ def _error_body(request_id: str, status: int, code: str, message: str) -> bytes:
     return json.dumps(body).encode()
 
 
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the app the body already read, then waits for a disconnect."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 class RequestContextMiddleware:
     """Give every request an id (kept from X-Request-ID when valid) and log its outcome."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, metrics: Metrics) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, body_timeout_seconds: float, metrics: Metrics
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -73,45 +96,43 @@ class RequestContextMiddleware:
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise _BodyTooLarge
-            await self.app(scope, self._limited(receive), send_with_id)
-        except _InvalidRequestId:
-            await self._fail(
-                send_with_id, outcome, request_id, 400, "invalid_request_id", REQUEST_ID_RULE
-            )
-        except _BodyTooLarge:
-            await self._fail(
-                send_with_id,
-                outcome,
-                request_id,
-                413,
-                "payload_too_large",
-                f"The body exceeds {self.max_body_bytes} bytes.",
-            )
-        except Exception:
-            logger.exception("unhandled error", extra={"request_id": request_id})
-            await self._fail(
-                send_with_id,
-                outcome,
-                request_id,
-                500,
-                "internal_error",
-                "Internal error; quote the request id when reporting it.",
-            )
+            body = await asyncio.wait_for(self._read_body(receive), self.body_timeout_seconds)
+            await self.app(scope, _replaying(body, receive), send_with_id)
+        except _ClientGone:
+            outcome["status"] = 499
+        except Exception as error:
+            status, code, message = self._refusal(error, request_id)
+            await self._fail(send_with_id, outcome, request_id, status, code, message)
         finally:
             self._record(scope, request_id, outcome["status"], started)
 
-    def _limited(self, receive: Receive) -> Receive:
-        received = 0
+    def _refusal(self, error: Exception, request_id: str) -> tuple[int, str, str]:
+        """Status, code and message for what went wrong around (or inside) the app."""
+        if isinstance(error, _InvalidRequestId):
+            return 400, "invalid_request_id", REQUEST_ID_RULE
+        if isinstance(error, _BodyTooLarge):
+            return 413, "payload_too_large", f"The body exceeds {self.max_body_bytes} bytes."
+        if isinstance(error, TimeoutError):
+            limit = self.body_timeout_seconds
+            return 408, "request_timeout", f"The body did not arrive within {limit:g} s."
+        logger.exception("unhandled error", extra={"request_id": request_id})
+        return 500, "internal_error", "Internal error; quote the request id when reporting it."
 
-        async def receive_limited() -> Message:
-            nonlocal received
+    async def _read_body(self, receive: Receive) -> bytes:
+        """The whole body (chunked or not), refused past max_body_bytes."""
+        chunks: list[bytes] = []
+        received = 0
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > self.max_body_bytes:
                 raise _BodyTooLarge
-            return message
-
-        return receive_limited
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     @staticmethod
     async def _fail(
@@ -123,6 +144,7 @@ class RequestContextMiddleware:
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),  # the rest of a refused body is not read
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -1,12 +1,12 @@
 """HTTP routes. They validate, call a plain function off the event loop, and return a model.
 
-No `from __future__ import annotations` here: FastAPI must see the request models,
-which are built per profile at run time, as real objects.
+No `from __future__ import annotations` here: FastAPI must see the body readers, which are
+built per profile at run time, as real objects.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -19,6 +19,7 @@ from credit_scoring.service.errors import (
     AuditUnavailable,
     FieldNames,
     PayloadTooLarge,
+    Unauthorized,
     request_id_of,
 )
 from credit_scoring.service.audit.sink import utc_now
@@ -36,6 +37,7 @@ from credit_scoring.service.schemas import (
     request_models,
 )
 from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.request_body import body_reader, documented_body
 from credit_scoring.service.state import Client, LoadedPredictor, ServiceState, State
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -87,25 +89,33 @@ def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
 
 
 def probe_router() -> APIRouter:
-    """Liveness and readiness, open to everyone."""
+    """Liveness and readiness, open to everyone (details to clients); metrics to its token."""
     router = APIRouter(tags=["probes"])
 
     @router.get("/health", summary="The process is alive")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
-    async def metrics(state: State) -> PlainTextResponse:
+    @router.get(
+        "/metrics",
+        summary="Prometheus metrics (Authorization: Bearer <metrics token>)",
+        response_class=PlainTextResponse,
+    )
+    async def metrics(request: Request, state: State) -> PlainTextResponse:
+        if not state.authorised_metrics(request.headers.get("authorization")):
+            raise Unauthorized("/metrics needs Authorization: Bearer <the metrics token>.")
         body = await run_in_threadpool(state.metrics.render)
         return PlainTextResponse(body, media_type=CONTENT_TYPE_LATEST)
 
     @router.get(
         "/ready",
         summary="The model is loaded and decisions can be recorded",
-        responses={503: {"description": "Not ready; the body says why."}},
+        description="Status and short reasons; a valid x-api-key also gets the details.",
+        responses={503: {"description": "Not ready; the reasons say why."}},
     )
-    async def ready(state: State) -> JSONResponse:
-        is_ready, body = await run_in_threadpool(state.readiness)
+    async def ready(request: Request, state: State) -> JSONResponse:
+        detailed = state.keys.client_for(request.headers.get("x-api-key")) is not None
+        is_ready, body = await run_in_threadpool(state.readiness, detailed)
         return JSONResponse(body, status_code=200 if is_ready else 503)
 
     return router
@@ -122,25 +132,35 @@ def prediction_router(profile_name: str) -> APIRouter:
     }
     router = APIRouter(tags=["predictions"], responses=ERRORS)
 
-    @router.post("/predict", response_model=PredictResponse, summary="Score one applicant")
+    @router.post(
+        "/predict",
+        response_model=PredictResponse,
+        summary="Score one applicant",
+        openapi_extra=documented_body(single_model, examples),
+    )
     async def predict(
         request: Request,
         state: State,
         client: Client,
         predictor: LoadedPredictor,
-        body: single_model = Body(openapi_examples=examples),  # type: ignore[valid-type]
+        body: Annotated[BaseModel, Depends(body_reader(single_model))],
     ) -> PredictResponse:
         records = {0: body.data}  # type: ignore[attr-defined]
         decided = await _decide(request, state, client, predictor, records, batch=False)
         return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
 
-    @router.post("/predict/batch", response_model=BatchResponse, summary="Score many applicants")
+    @router.post(
+        "/predict/batch",
+        response_model=BatchResponse,
+        summary="Score many applicants",
+        openapi_extra=documented_body(batch_model),
+    )
     async def predict_batch(
         request: Request,
         state: State,
         client: Client,
         predictor: LoadedPredictor,
-        body: batch_model,  # type: ignore[valid-type]
+        body: Annotated[BaseModel, Depends(body_reader(batch_model))],
     ) -> BatchResponse:
         items = body.data  # type: ignore[attr-defined]
         limit = state.settings.max_batch_records
@@ -171,14 +191,17 @@ def prediction_router(profile_name: str) -> APIRouter:
         response_model=FeedbackResponse,
         status_code=202,
         summary="Record the actual outcome of an earlier decision",
+        openapi_extra=documented_body(feedback_model),
     )
     async def feedback(
-        request: Request, state: State, client: Client, body: feedback_model  # type: ignore
+        request: Request,
+        state: State,
+        client: Client,
+        body: Annotated[BaseModel, Depends(body_reader(feedback_model))],
     ) -> FeedbackResponse:
         if state.audit is None:
             raise AuditUnavailable("The audit log is not configured.")
-        payload: BaseModel = body
-        record = payload.model_dump(mode="json") | {
+        record = body.model_dump(mode="json") | {
             "feedback_id": request_id_of(request),
             "time": utc_now(),
             "profile": profile_name,

@@ -233,6 +233,12 @@ def feedback_request_model(profile_name: str) -> type[BaseModel]:
     return model
 
 
+def request_schemas(profile_name: str) -> list[type[BaseModel]]:
+    """Every request body model of a profile, for the OpenAPI document."""
+    single, batch = request_models(profile_name)
+    return [single, batch, record_model(profile_name), feedback_request_model(profile_name)]
+
+
 class FeedbackResponse(BaseModel):
     """POST /feedback answer. The feedback is matched to a decision of the same client when
     the audit log is exported; it is kept, marked unmatched, when there is none."""

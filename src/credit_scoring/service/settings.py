@@ -34,10 +34,27 @@ class Settings(BaseSettings):
         description='Client id -> sha256 hex of its API key, as JSON: {"client": "<sha256>"}.',
     )
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    failed_key_limit_per_minute: int = Field(
+        default=30, ge=1, description="Requests without a valid key per address, then 429."
+    )
     max_batch_records: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A request's headers must arrive within this (else closed)."
+    )
+    body_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A request's body must arrive within this (else 408)."
+    )
     port: int = Field(default=8000, ge=1, le=65535, description="Port of `serve` and `probe`.")
     workers: int = Field(default=1, ge=1, description="Uvicorn worker processes (serve).")
+    metrics_token_sha256: str | None = Field(
+        default=None,
+        description="sha256 hex of the bearer token /metrics requires (Authorization header).",
+    )
+    metrics_public: bool = Field(
+        default=False,
+        description="Serve /metrics without a token (a private network only, e.g. Compose).",
+    )
     docs_enabled: bool = True
     log_level: str = "INFO"
     log_json: bool = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Header, Request
 
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.service.auth import KeyRing, RateLimiter
+from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
 from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
 from credit_scoring.service.metrics import Metrics
 from credit_scoring.service.predictor import Predictor
@@ -23,6 +24,7 @@ class ServiceState:
     settings: Settings
     keys: KeyRing
     limiter: RateLimiter
+    failed_keys: RateLimiter
     audit: AuditSink | None = None
     predictor: Predictor | None = None
     load_error: str | None = None
@@ -37,20 +39,35 @@ class ServiceState:
         """The audit sink's status, once it exists."""
         return self.audit.status() if self.audit is not None else None
 
-    def readiness(self) -> tuple[bool, dict[str, Any]]:
+    def readiness(self, detailed: bool) -> tuple[bool, dict[str, Any]]:
         """Ready when the model is loaded and decisions can be recorded (spooled, and an
-        upload thread running; a store outage alone does not stop decisions)."""
-        body: dict[str, Any] = {}
-        ready = self.predictor is not None
+        upload thread running; a store outage alone does not stop decisions). Everyone sees
+        the status and short reasons; ``detailed`` adds versions, errors and the audit state."""
+        details: dict[str, Any] = {}
+        reasons = []
         if self.predictor is None:
-            body["model"] = self.load_error or "not loaded"
+            reasons.append("model_not_loaded")
+            details["model"] = self.load_error or "not loaded"
         else:
-            body["model_version"] = self.predictor.version
+            details["model_version"] = self.predictor.version
         if self.audit is not None:
-            body["audit"] = self.audit.status()
-            audit = body["audit"]
-            ready = ready and bool(audit["spool_writable"] and audit.get("uploader_alive", True))
-        return ready, {"status": "ready" if ready else "not_ready"} | body
+            details["audit"] = audit = self.audit.status()
+            if not audit["spool_writable"]:
+                reasons.append("audit_spool_unwritable")
+            if not audit.get("uploader_alive", True):
+                reasons.append("audit_uploader_stopped")
+        body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}
+        return not reasons, body | (details if detailed else {})
+
+    def authorised_metrics(self, authorization: str | None) -> bool:
+        """Whether /metrics may answer: public by setting, or the bearer token matches."""
+        if self.settings.metrics_public:
+            return True
+        expected = self.settings.metrics_token_sha256
+        scheme, _, token = (authorization or "").partition(" ")
+        if not expected or scheme.lower() != "bearer" or not token:
+            return False
+        return hmac.compare_digest(hash_key(token), expected.lower())
 
 
 def service_state(request: Request) -> ServiceState:
@@ -74,9 +91,17 @@ def authenticated_client(
     state: Annotated[ServiceState, Depends(service_state)],
     x_api_key: Annotated[str | None, Header(description="API key of the calling client.")] = None,
 ) -> str:
-    """The calling client's id; 401 without a valid key, 429 past its rate limit."""
+    """The calling client's id; 401 without a valid key (429 once an address has sent
+    too many of those), 429 past the client's rate limit."""
     client = state.keys.client_for(x_api_key)
     if client is None:
+        address = request.client.host if request.client else "unknown"
+        wait = state.failed_keys.retry_after(address)
+        if wait:
+            raise RateLimited(
+                "Too many requests without a valid x-api-key from this address.",
+                headers={"Retry-After": str(wait)},
+            )
         raise Unauthorized("A valid x-api-key header is required.")
     request.state.client_id = client
     wait = state.limiter.retry_after(client)
