@@ -165,3 +165,35 @@ def test_the_readme_route_table_lists_every_route(routes: set[str]) -> None:
     readme = (ROOT / "README.md").read_text()
     listed = set(re.findall(r"^\| `(?:GET|POST) (/[a-z/]*)` \|", readme, re.MULTILINE))
     assert listed == routes
+
+
+def test_api_keys_never_cross_the_internet_in_clear() -> None:
+    """Without a certificate the stack is refused unless plain HTTP is explicitly allowed,
+    and then the load balancer is internal; with one, plain HTTP only redirects."""
+    template = ecs_template()
+    resources, conditions = template["Resources"], template["Conditions"]
+    rule = template["Rules"]["CertificateUnlessPlainHttpIsAllowed"]
+    assert rule["RuleCondition"] == ["AllowPlainHttp", "false"]
+    assert [a["Assert"] for a in rule["Assertions"]] == [[["CertificateArn", ""]]]
+    assert template["Parameters"]["AllowPlainHttp"]["Default"] == "false"
+    assert conditions["HasCertificate"] == [["CertificateArn", ""]]  # !Not [!Equals ...]
+    condition, with_certificate, without = resources["HttpListener"]["Properties"]["DefaultActions"]
+    assert condition == "HasCertificate"
+    assert [a["Type"] for a in with_certificate] == ["redirect"]
+    assert with_certificate[0]["RedirectConfig"]["Protocol"] == "HTTPS"
+    assert [a["Type"] for a in without] == ["forward"]  # reachable only with AllowPlainHttp
+    scheme = resources["LoadBalancer"]["Properties"]["Scheme"]
+    assert scheme == ["PlainHttpAllowed", "internal", "internet-facing"]
+    assert conditions["PlainHttpAllowed"] == ["AllowPlainHttp", "true"]
+    assert "TLS13" in resources["HttpsListener"]["Properties"]["SslPolicy"]
+
+
+def test_metrics_token_reaches_the_container_from_ssm() -> None:
+    template = ecs_template()
+    (container,) = template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    conditional = [s for s in container["Secrets"] if isinstance(s, list)]
+    assert [(c, s["Name"]) for c, s, _ in conditional] == [
+        ("HasMetricsToken", "CREDIT_METRICS_TOKEN_SHA256")
+    ]
+    names = {e["Name"] for e in container["Environment"]}
+    assert "CREDIT_METRICS_PUBLIC" not in names
