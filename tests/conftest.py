@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 
 from credit_scoring.ml import synthetic
-from credit_scoring.ml.artifact import Artifact, load_artifact
+from credit_scoring.ml.artifact import Artifact, load_artifact, sign_artifact
 from credit_scoring.ml.training import TrainConfig, train
 from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
 from credit_scoring.profiles import Profile, get_profile
+
+
+SIGNING_KEY = "test-model-signing-key-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +46,8 @@ def raw_frame(raw_file: Path) -> pd.DataFrame:
 def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny-preset artifact trained on the 4,000-row file."""
     root = tmp_path_factory.mktemp("models")
-    return train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
+    directory = train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
+    return sign_artifact(directory, SIGNING_KEY)
 
 
 @pytest.fixture(scope="session")

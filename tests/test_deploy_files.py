@@ -154,7 +154,8 @@ def test_deploys_only_after_ci_and_only_a_published_gated_model() -> None:
     assert set(deploy[True]) == {"workflow_call"}, "deploy.yml has no trigger of its own"
     job = ci["jobs"]["deploy"]
     assert set(job["needs"]) == {"lint-and-test", "image"}
-    assert job["uses"].endswith(".github/workflows/deploy.yml")
+    assert job["uses"] == "$/.github/workflows/deploy.yml"  # this repository's own workflow
+    assert set(job["secrets"]) == set(deploy[True]["workflow_call"]["secrets"])
     steps = " ".join(step.get("run", "") for step in deploy["jobs"]["deploy"]["steps"])
     assert "make train" not in steps
     assert 'if [ -z "${MODEL_URI}" ]' in steps and "exit 1" in steps
@@ -188,12 +189,16 @@ def test_api_keys_never_cross_the_internet_in_clear() -> None:
     assert "TLS13" in resources["HttpsListener"]["Properties"]["SslPolicy"]
 
 
-def test_metrics_token_reaches_the_container_from_ssm() -> None:
+def test_secrets_reach_the_container_from_ssm() -> None:
+    """The API keys and the model signing key always, the metrics token when configured;
+    none of them as plain environment."""
     template = ecs_template()
     (container,) = template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    plain = [s["Name"] for s in container["Secrets"] if isinstance(s, dict)]
+    assert plain == ["CREDIT_API_KEYS", "CREDIT_MODEL_SIGNING_KEY"]
     conditional = [s for s in container["Secrets"] if isinstance(s, list)]
     assert [(c, s["Name"]) for c, s, _ in conditional] == [
         ("HasMetricsToken", "CREDIT_METRICS_TOKEN_SHA256")
     ]
     names = {e["Name"] for e in container["Environment"]}
-    assert "CREDIT_METRICS_PUBLIC" not in names
+    assert not names & ({"CREDIT_METRICS_PUBLIC", "CREDIT_ALLOW_UNSIGNED_MODEL"} | set(plain))

@@ -19,6 +19,7 @@ import yaml
 from credit_scoring.ml.artifact import point_latest
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from credit_scoring.service.auth import hash_key
+from tests.conftest import SIGNING_KEY
 from tests.image_engine import (
     ROOT,
     ImageEngine,
@@ -116,10 +117,11 @@ def seed(name: str) -> dict[str, Any]:
 
 
 def client_env() -> dict[str, str]:
-    """What an operator's .env adds: a client key, and consent to serve the test's
-    synthetic model."""
+    """What an operator's .env adds: a client key, the key the model is signed with, and
+    consent to serve the test's synthetic model."""
     return {
         "CREDIT_API_KEYS": json.dumps({"image-test": hash_key(API_KEY)}),
+        "CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY,
         "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
     }
 
@@ -146,7 +148,9 @@ def test_image_serves_as_non_root_and_is_healthy(
 
 
 def test_health_check_fails_when_the_service_cannot_decide(container: Any) -> None:
-    refusing = container({"CREDIT_AUDIT_UPLOAD": "false"})  # synthetic model not allowed
+    refusing = container(  # signed, but synthetic and not allowed
+        {"CREDIT_AUDIT_UPLOAD": "false", "CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY}
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

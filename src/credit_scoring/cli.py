@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -19,7 +19,7 @@ app = typer.Typer(
 ProfileOption = Annotated[str, typer.Option(help="Dataset profile.")]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
 
@@ -81,6 +81,22 @@ def train(
     except (RawFormatError, ValueError) as error:
         _fail(str(error))
     typer.echo(f"artifact: {directory}\nreport:   {directory / 'report.md'}")
+    key = _signing_key()
+    if key:
+        from credit_scoring.ml.artifact import sign_artifact
+
+        sign_artifact(directory, key)
+        typer.echo("signed with CREDIT_MODEL_SIGNING_KEY")
+    else:
+        typer.echo("not signed (no CREDIT_MODEL_SIGNING_KEY): `credit-scoring model sign` it")
+
+
+def _signing_key() -> str | None:
+    """The model signing key from the environment or .env, if any."""
+    from credit_scoring.service.settings import Settings
+
+    key = Settings().model_signing_key
+    return key.get_secret_value() if key else None
 
 
 @app.command()
@@ -106,7 +122,7 @@ def score(
     from credit_scoring.ml.scoring import score_file
 
     try:
-        artifact = load_artifact(model or Path("src/models") / profile)
+        artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
         summary = score_file(
             artifact, input_path, output, chunk_rows=chunk_rows, per_customer=per_customer
         )
@@ -209,8 +225,9 @@ def run_local(
         seaweed.stop()
         _fail(f"SeaweedFS did not start ({type(error).__name__}); see {data_dir}/weed.log")
     try:
-        # A local run may serve the synthetic model: it is a demonstration, and says so.
+        # A local run may serve a synthetic or unsigned model: a demonstration, and says so.
         os.environ["CREDIT_ALLOW_SYNTHETIC_MODEL"] = "true"
+        os.environ["CREDIT_ALLOW_UNSIGNED_MODEL"] = "true"
         typer.echo(setup.model_note)
         typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
         typer.echo(
@@ -240,20 +257,37 @@ ModelArgument = Annotated[Path, typer.Argument(help="A version directory or prof
 
 @model_app.command("check")
 def model_check(model: ModelArgument) -> None:
-    """Verify a model's checksum and its quality gate; exit 2 unless it may go to production."""
+    """Verify a model's signature, checksum and quality gate; exit 2 unless it may go to
+    production (the signing key from CREDIT_MODEL_SIGNING_KEY)."""
     from credit_scoring.ml.artifact import ArtifactError, verified_metadata
     from credit_scoring.ml.quality_gate import evaluate_gate
 
     try:
-        directory, metadata = verified_metadata(model)
+        directory, metadata = verified_metadata(model, _signing_key(), signature_required=True)
     except ArtifactError as error:
         _fail(str(error))
+    typer.echo(f"pass  signature: {directory.name} is signed and unchanged")
     checks = evaluate_gate(metadata)
     for check in checks:
         typer.echo(f"{'pass' if check.passed else 'FAIL'}  {check.name}: {check.detail}")
     if not all(check.passed for check in checks):
         _fail(f"{directory.name} did not pass its quality gate: not for production")
     typer.echo(f"{directory.name} passed its quality gate")
+
+
+@model_app.command("sign")
+def model_sign(model: ModelArgument) -> None:
+    """Sign a model with CREDIT_MODEL_SIGNING_KEY (the service refuses unsigned models)."""
+    from credit_scoring.ml.artifact import ArtifactError, sign_artifact
+
+    key = _signing_key()
+    if not key:
+        _fail("set CREDIT_MODEL_SIGNING_KEY (in the environment or .env) to sign")
+    try:
+        directory = sign_artifact(model, key)
+    except ArtifactError as error:
+        _fail(str(error))
+    typer.echo(f"signed {directory}")
 
 
 @model_app.command("publish")
@@ -268,7 +302,7 @@ def model_publish(
     from credit_scoring.service.model_store import publish_model, store_for
 
     try:
-        uri = publish_model(model, to, store_for(to, endpoint_url))
+        uri = publish_model(model, to, store_for(to, endpoint_url), _signing_key())
     except (ArtifactError, ValueError) as error:
         _fail(str(error))
     except StoreError as error:

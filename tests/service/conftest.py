@@ -16,6 +16,7 @@ from credit_scoring.service.app import create_app
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
+from tests.conftest import SIGNING_KEY
 
 API_KEY = "test-key-0123456789"
 HEADERS = {"x-api-key": API_KEY}
@@ -31,6 +32,7 @@ def make_settings(model_path: Path, **overrides: Any) -> Settings:
         "audit_spool_dir": Path(tempfile.mkdtemp(prefix="spool-")),
         "audit_upload": False,
         "metrics_public": True,
+        "model_signing_key": SIGNING_KEY,
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
@@ -43,6 +45,7 @@ def live_env(model_path: Path, **extra: str) -> dict[str, str]:
         "CREDIT_API_KEYS": json.dumps({"seed-client": hash_key(API_KEY)}),
         "CREDIT_AUDIT_UPLOAD": "false",
         "CREDIT_METRICS_PUBLIC": "true",
+        "CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY,
     } | extra
 
 

@@ -11,12 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from credit_scoring.cli import app
-from credit_scoring.ml.artifact import load_artifact
+from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, load_artifact, sign_artifact
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from credit_scoring.service.model_store import ModelGateError, fetch_model, publish_model
+from tests.conftest import SIGNING_KEY
 from tests.ml.test_quality_gate import passing
 
-runner = CliRunner()
+runner = CliRunner(env={"CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY})
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def gated_dir(trained_dir: Path, tmp_path: Path) -> Path:
     shutil.copytree(trained_dir, copy)
     metadata_file = copy / "metadata.json"
     metadata_file.write_text(json.dumps(passing(json.loads(metadata_file.read_text()))))
-    return copy
+    return sign_artifact(copy, SIGNING_KEY)
 
 
 def test_model_check_names_each_rule_and_refuses_synthetic(
@@ -48,24 +49,38 @@ def test_model_check_refuses_a_tampered_model(gated_dir: Path) -> None:
     assert result.exit_code == 2 and "does not match metadata" in result.output
 
 
+def test_model_check_and_publish_refuse_an_unsigned_model(gated_dir: Path) -> None:
+    (gated_dir / SIGNATURE_FILE).unlink()
+    result = runner.invoke(app, ["model", "check", str(gated_dir)])
+    assert result.exit_code == 2 and "unsigned or unverifiable" in result.output
+    with pytest.raises(ArtifactError, match="unsigned or unverifiable"):
+        publish_model(gated_dir, "s3://never/used/", None, SIGNING_KEY)
+    unkeyed = CliRunner(env={"CREDIT_MODEL_SIGNING_KEY": ""}).invoke(
+        app, ["model", "sign", str(gated_dir)]
+    )
+    assert unkeyed.exit_code == 2 and "set CREDIT_MODEL_SIGNING_KEY" in unkeyed.output
+    assert runner.invoke(app, ["model", "sign", str(gated_dir)]).exit_code == 0
+    assert runner.invoke(app, ["model", "check", str(gated_dir)]).exit_code == 0
+
+
 def test_publish_then_fetch(
     trained_dir: Path, gated_dir: Path, seaweed: LocalSeaweed, tmp_path: Path
 ) -> None:
     bucket = f"models-{uuid.uuid4().hex[:8]}"
     store = seaweed.store(bucket)
     store.ensure_bucket()
-    uri = publish_model(gated_dir, f"s3://{bucket}/credit_score/", store)
+    uri = publish_model(gated_dir, f"s3://{bucket}/credit_score/", store, SIGNING_KEY)
     assert uri == f"s3://{bucket}/credit_score/{gated_dir.name}/"
     with pytest.raises(ValueError, match="exists already"):
-        publish_model(gated_dir, f"s3://{bucket}/credit_score/", store)
+        publish_model(gated_dir, f"s3://{bucket}/credit_score/", store, SIGNING_KEY)
     with pytest.raises(ModelGateError, match="real_training_data"):
-        publish_model(trained_dir, f"s3://{bucket}/other/", store)
+        publish_model(trained_dir, f"s3://{bucket}/other/", store, SIGNING_KEY)
     assert not store.keys("other/")
 
     folder = tmp_path / "fetched" / "credit_score"
     directory = fetch_model(uri, folder, store)
     assert directory == folder / gated_dir.name
-    assert load_artifact(folder).version == gated_dir.name
+    assert load_artifact(folder, SIGNING_KEY, signature_required=True).version == gated_dir.name
     with pytest.raises(ValueError, match="nothing stored"):
         fetch_model(f"s3://{bucket}/nothing/here/", folder, store)
     with pytest.raises(ValueError, match="expected s3://bucket/prefix/"):

@@ -1,14 +1,18 @@
 """The model artifact: a fitted Pipeline, its metadata and report, verified on load.
 
-Layout: ``<root>/<profile>/<version>/{model.joblib, metadata.json, report.md, *.png}``
-and ``<root>/<profile>/LATEST`` naming the current version. joblib files run code
-when loaded, so ``load_artifact`` refuses a file whose sha256 differs from the
-one recorded in metadata.json.
+Layout: ``<root>/<profile>/<version>/{model.joblib, metadata.json, metadata.json.sig,
+report.md, *.png}`` and ``<root>/<profile>/LATEST`` naming the current version.
+
+joblib files run code when loaded. A checksum beside the file proves nothing to whoever
+can write both, so metadata.json (which holds the model's sha256) is signed: an HMAC-SHA256
+with a key that the artifact's signer and the service hold and the model folder or bucket
+never does. The signature is checked, then the checksum, and only then is anything unpickled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -20,10 +24,12 @@ import joblib
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 LATEST_FILE = "LATEST"
+SIGNATURE_FILE = "metadata.json.sig"
+SIGNATURE_SCHEME = "hmac-sha256"
 
 
 class ArtifactError(RuntimeError):
-    """An artifact that is missing, incomplete or fails its checksum."""
+    """An artifact that is missing, incomplete, unsigned, or fails its signature or checksum."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,46 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
-def verified_metadata(path: str | Path) -> tuple[Path, dict[str, Any]]:
-    """The version directory and its metadata, once model.joblib matches its sha256."""
+def signature_of(directory: Path, key: str) -> str:
+    """``hmac-sha256:<hex>`` of the version's metadata.json under ``key``."""
+    digest = hmac.new(key.encode(), (directory / METADATA_FILE).read_bytes(), hashlib.sha256)
+    return f"{SIGNATURE_SCHEME}:{digest.hexdigest()}"
+
+
+def sign_artifact(path: str | Path, key: str) -> Path:
+    """Sign a version directory (after checking its checksum); return the directory."""
+    directory, _ = verified_metadata(path)
+    (directory / SIGNATURE_FILE).write_text(signature_of(directory, key) + "\n")
+    return directory
+
+
+def check_signature(directory: Path, key: str | None, *, required: bool) -> bool:
+    """True when the version is signed under ``key``; ArtifactError when the signature is
+    wrong, or when it is ``required`` and missing or cannot be checked without a key."""
+    signature_path = directory / SIGNATURE_FILE
+    if not signature_path.is_file() or key is None:
+        if required:
+            missing = f"{SIGNATURE_FILE} is missing" if key else "no signing key to check it with"
+            raise ArtifactError(
+                f"{directory.name}: unsigned or unverifiable model ({missing}; the service "
+                "needs CREDIT_MODEL_SIGNING_KEY); refusing to load it"
+            )
+        return False
+    if not hmac.compare_digest(signature_path.read_text().strip(), signature_of(directory, key)):
+        raise ArtifactError(
+            f"{directory.name}: the signature does not match (changed after signing, or "
+            "signed with another key); refusing to load it"
+        )
+    return True
+
+
+def verified_metadata(
+    path: str | Path, signing_key: str | None = None, *, signature_required: bool = False
+) -> tuple[Path, dict[str, Any]]:
+    """The version directory and its metadata, once its signature (checked whenever a key is
+    given) and then model.joblib's sha256 match."""
     directory = resolve(path)
+    check_signature(directory, signing_key, required=signature_required)
     metadata = read_metadata(directory)
     model_path = directory / MODEL_FILE
     if not model_path.is_file():
@@ -107,8 +150,12 @@ def verified_metadata(path: str | Path) -> tuple[Path, dict[str, Any]]:
     return directory, metadata
 
 
-def load_artifact(path: str | Path) -> Artifact:
-    """Load and verify an artifact; refuse it when model.joblib fails its checksum."""
-    directory, metadata = verified_metadata(path)
+def load_artifact(
+    path: str | Path, signing_key: str | None = None, *, signature_required: bool = False
+) -> Artifact:
+    """Load a verified artifact: signature (see verified_metadata), checksum, then unpickle."""
+    directory, metadata = verified_metadata(
+        path, signing_key, signature_required=signature_required
+    )
     pipeline = joblib.load(directory / MODEL_FILE)
     return Artifact(pipeline=pipeline, metadata=metadata, directory=directory)

@@ -27,8 +27,14 @@ logger = logging.getLogger(__name__)
 
 
 def load_predictor(settings: Settings) -> Predictor:
-    """Load and verify the artifact named by the settings."""
-    artifact = load_artifact(settings.model_path)
+    """Load the artifact named by the settings: signed (unless allowed otherwise), unchanged,
+    for this profile, and trained on real data (unless allowed otherwise)."""
+    key = settings.model_signing_key
+    artifact = load_artifact(
+        settings.model_path,
+        key.get_secret_value() if key else None,
+        signature_required=not settings.allow_unsigned_model,
+    )
     if artifact.metadata.get("profile") != settings.profile:
         raise ArtifactError(
             f"the model at {settings.model_path} is for profile "

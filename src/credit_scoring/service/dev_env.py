@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
+from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, read_metadata, resolve
 from credit_scoring.service.audit.local_store import Ports
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
@@ -102,16 +102,19 @@ class LocalSetup:
 
 def _model_note(model_path: Path) -> str:
     try:
-        metadata = read_metadata(resolve(model_path))
+        directory = resolve(model_path)
+        metadata = read_metadata(directory)
     except ArtifactError as error:
         return f"no model to serve yet: {error}"
     version, kind = metadata["version"], metadata["training_data"]["kind"]
+    signed = "" if (directory / SIGNATURE_FILE).is_file() else ", UNSIGNED"
+    allowed = "allowed for this local run: CREDIT_ALLOW_SYNTHETIC_MODEL and _UNSIGNED_MODEL"
     if kind == "synthetic":
         return (
-            f"serving {version}, trained on SYNTHETIC data: a demonstration, not a credit model "
-            "(allowed for this local run: CREDIT_ALLOW_SYNTHETIC_MODEL=true)"
+            f"serving {version}{signed}, trained on SYNTHETIC data: a demonstration, not a "
+            f"credit model ({allowed})"
         )
-    return f"serving {version}, trained on {kind} data"
+    return f"serving {version}{signed}, trained on {kind} data ({allowed})"
 
 
 def local_setup(env_file: Path, key: str) -> LocalSetup:

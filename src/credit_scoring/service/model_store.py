@@ -47,9 +47,11 @@ def fetch_model(uri: str, profile_folder: Path, store: ObjectStore | None = None
     return directory
 
 
-def publish_model(model: Path, uri: str, store: ObjectStore | None = None) -> str:
-    """Upload a version directory that passed its gate; return the MODEL_URI that names it."""
-    directory, metadata = verified_metadata(model)
+def publish_model(
+    model: Path, uri: str, store: ObjectStore | None = None, signing_key: str | None = None
+) -> str:
+    """Upload a signed version directory that passed its gate; return the MODEL_URI."""
+    directory, metadata = verified_metadata(model, signing_key, signature_required=True)
     failed = [check for check in evaluate_gate(metadata) if not check.passed]
     if failed:
         reasons = "; ".join(f"{check.name}: {check.detail}" for check in failed)

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
         default=False,
         description="Serve a model trained on synthetic data (demonstrations only).",
     )
+    model_signing_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of model signatures; the service refuses a model it cannot verify.",
+    )
+    allow_unsigned_model: bool = Field(
+        default=False, description="Serve a model without a valid signature (local runs only)."
+    )
     decision_threshold: float | None = Field(
         default=None, gt=0, lt=1, description="Overrides the artifact's threshold when set."
     )
