@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.ml.parsing import split_loan_text
+from credit_scoring.profiles import ColumnKind, Profile
+from credit_scoring.service.app import create_app
 from credit_scoring.service.errors import MAX_LISTED_ERRORS
 from credit_scoring.service.schemas import MAX_LOAN_ITEMS
-from tests.service.conftest import HEADERS
+from tests.service.conftest import HEADERS, make_settings
 
 
 def fastest_of(repeats: int, text: str) -> float:
@@ -65,3 +68,39 @@ def test_a_flood_of_unknown_fields_gets_a_short_answer(
     assert len(body["fields"]) == MAX_LISTED_ERRORS
     assert body["message"].endswith(f"and {20_000 - MAX_LISTED_ERRORS} more, not listed")
     assert len(response.content) < 20_000
+
+
+MAX_AUDIT_RECORD_BYTES = 4096  # the bound README's audit section promises
+
+
+def largest_record(profile: Profile) -> dict[str, Any]:
+    """Every field at its longest valid JSON form: longest category, the longest loan list,
+    numbers at the wider end of their range with 17 significant digits."""
+    record: dict[str, Any] = {}
+    for column in profile.inputs:
+        if column.kind is ColumnKind.LOAN_LIST:
+            record[column.name] = [max(column.categories, key=len)] * MAX_LOAN_ITEMS
+        elif column.kind is ColumnKind.CATEGORY:
+            record[column.name] = max(column.categories + column.unknown_answers, key=len)
+        else:
+            assert column.minimum is not None and column.maximum is not None, column.name
+            wide = min(column.minimum, column.maximum, key=lambda v: -len(str(int(v))))
+            if column.integer or column.kind is ColumnKind.HISTORY_AGE:
+                record[column.name] = int(wide)
+            else:
+                record[column.name] = wide * 0.99999999999999989 or 0.12345678901234567
+    return record
+
+
+def test_an_audit_record_has_a_bounded_size(
+    trained_dir: Path, profile: Profile, english: dict[str, Any]
+) -> None:
+    """Every field is bounded (numbers by range, categories by list, loan lists by items),
+    so a record of the largest valid input stays under the promised size."""
+    settings = make_settings(trained_dir)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/predict", json={"data": largest_record(profile)}, headers=HEADERS)
+        assert response.status_code == 200, response.text
+    (segment,) = settings.audit_spool_dir.iterdir()
+    (line,) = segment.read_bytes().splitlines()
+    assert 1000 < len(line) <= MAX_AUDIT_RECORD_BYTES, len(line)

@@ -201,16 +201,29 @@ DecisionRef = Annotated[
 ]
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    """Document no default: an omitted id is simply absent."""
+    schema.pop("default", None)
+
+
 class _FeedbackBase(_Strict):
     """Names one decision: by its decision_id, or by the request id of a single /predict."""
 
-    decision_id: DecisionRef | None = Field(
-        default=None, description="The decision's decision_id, as answered."
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["decision_id"]}, {"required": ["request_id"]}]}
     )
-    request_id: DecisionRef | None = Field(
-        default=None,
+
+    # Optional, but never null: omitted is None, and exactly one must be sent.
+    decision_id: DecisionRef = Field(
+        default=None,  # type: ignore[assignment]
+        description="The decision's decision_id, as answered.",
+        json_schema_extra=_no_default,
+    )
+    request_id: DecisionRef = Field(
+        default=None,  # type: ignore[assignment]
         description="Or the request id of a single-record /predict call (a batch item needs "
         "its decision_id).",
+        json_schema_extra=_no_default,
     )
 
     @model_validator(mode="after")
