@@ -149,7 +149,7 @@ def test_image_serves_as_non_root_and_is_healthy(
 
 def test_health_check_fails_when_the_service_cannot_decide(container: Any) -> None:
     refusing = container(  # signed, but synthetic and not allowed
-        {"CREDIT_AUDIT_UPLOAD": "false", "CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY}
+        client_env() | {"CREDIT_ALLOW_SYNTHETIC_MODEL": "false", "CREDIT_AUDIT_UPLOAD": "false"}
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
