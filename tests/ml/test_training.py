@@ -51,7 +51,7 @@ def test_stacked_ensemble_fits_with_its_own_grouped_folds(
     profile: Profile, raw_frame: pd.DataFrame
 ) -> None:
     y = labels(raw_frame, profile).to_numpy()
-    features = serving_pipeline(profile.name, None)[:-1].fit(raw_frame)
+    features = serving_pipeline(profile, None)[:-1].fit(raw_frame)
     X = features.transform(raw_frame)
     bases = [("lightgbm", lightgbm(0, n_estimators=20)), ("catboost", catboost(0, iterations=20))]
     stack = StackedEnsemble(bases, cv=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())

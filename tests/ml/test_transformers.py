@@ -7,24 +7,25 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from credit_scoring.ml.transformers import FeatureEncoder, InputColumnsError, RecordCleaner
+from credit_scoring.ml.transformers import InputColumnsError, RecordCleaner
 from credit_scoring.profiles import Profile
+from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
 
 
-@pytest.mark.parametrize("transformer", [RecordCleaner, FeatureEncoder])
-def test_init_only_stores_parameters_and_clone_works(transformer: type) -> None:
-    instance = transformer(profile="credit_score")
-    assert instance.get_params() == {"profile": "credit_score"}
-    assert clone(instance).get_params() == instance.get_params()
+@pytest.mark.parametrize("transformer", [RecordCleaner, CreditScoreFeatures])
+def test_init_only_stores_parameters_and_clone_works(transformer: type, profile: Profile) -> None:
+    instance = transformer(profile=profile)
+    assert instance.get_params()["profile"].name == profile.name
+    assert clone(instance).get_params()["profile"].name == profile.name
     assert not [name for name in vars(instance) if name.endswith("_")]
 
 
 def test_fit_returns_self_and_names_match_output(profile: Profile, raw_frame: pd.DataFrame) -> None:
-    cleaner = RecordCleaner()
+    cleaner = RecordCleaner(profile)
     assert cleaner.fit(raw_frame) is cleaner
     clean = cleaner.transform(raw_frame)
     assert list(clean.columns) == list(cleaner.get_feature_names_out())
-    encoder = FeatureEncoder()
+    encoder = CreditScoreFeatures(profile)
     assert encoder.fit(clean) is encoder
     encoded = encoder.transform(clean)
     assert list(encoded.columns) == list(encoder.get_feature_names_out())
@@ -32,7 +33,7 @@ def test_fit_returns_self_and_names_match_output(profile: Profile, raw_frame: pd
     assert all(dtype == np.float64 for dtype in encoded.dtypes)
 
 
-def test_encoding_of_categories_and_loans() -> None:
+def test_encoding_of_categories_and_loans(profile: Profile) -> None:
     record = pd.DataFrame(
         [
             {
@@ -44,11 +45,12 @@ def test_encoding_of_categories_and_loans() -> None:
             }
         ]
     )
-    profile_inputs = RecordCleaner().fit(record).get_feature_names_out()
+    profile_inputs = RecordCleaner(profile).fit(record).get_feature_names_out()
     for name in profile_inputs:
         if name not in record:
             record[name] = np.nan
-    encoded = FeatureEncoder().fit(record).transform(RecordCleaner().fit(record).transform(record))
+    clean = RecordCleaner(profile).fit(record).transform(record)
+    encoded = CreditScoreFeatures(profile).fit(clean).transform(clean)
     row = encoded.iloc[0]
     assert row["Credit_Mix"] == 2 and row["Payment_of_Min_Amount"] == 1
     assert np.isnan(row["Occupation"])
@@ -57,13 +59,17 @@ def test_encoding_of_categories_and_loans() -> None:
     assert row["Type_of_Loan_count_Student_Loan"] == 0
 
 
-def test_missing_input_columns_are_named(raw_frame: pd.DataFrame) -> None:
+def test_missing_input_columns_are_named(profile: Profile, raw_frame: pd.DataFrame) -> None:
     with pytest.raises(InputColumnsError, match="Age, Occupation"):
-        RecordCleaner().fit(raw_frame).transform(raw_frame.drop(columns=["Age", "Occupation"]))
+        RecordCleaner(profile).fit(raw_frame).transform(
+            raw_frame.drop(columns=["Age", "Occupation"])
+        )
 
 
-def test_single_record_goes_through_the_same_code_as_a_batch(raw_frame: pd.DataFrame) -> None:
-    cleaner = RecordCleaner().fit(raw_frame)
+def test_single_record_goes_through_the_same_code_as_a_batch(
+    profile: Profile, raw_frame: pd.DataFrame
+) -> None:
+    cleaner = RecordCleaner(profile).fit(raw_frame)
     batch = cleaner.transform(raw_frame.iloc[:20])
     one_by_one = pd.concat([cleaner.transform(raw_frame.iloc[[i]]) for i in range(20)])
     pd.testing.assert_frame_equal(batch, one_by_one, check_dtype=False)

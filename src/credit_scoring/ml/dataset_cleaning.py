@@ -47,21 +47,25 @@ def _fill_counter(values: pd.Series, groups: pd.Series, period: pd.Series) -> pd
 
 
 def labels(raw: pd.DataFrame, profile: Profile) -> pd.Series:
-    """Target as class codes (positions in ``profile.classes``); errors name bad labels."""
+    """Target as class codes (positions in ``profile.classes``, reached through
+    ``profile.target_labels`` when the file codes them); errors name bad labels."""
     text = raw[profile.target].astype("string").str.strip()
-    codes = text.map({name: i for i, name in enumerate(profile.classes)})
+    codes_of = {name: i for i, name in enumerate(profile.classes)}
+    codes_of |= {raw_value: codes_of[name] for raw_value, name in profile.target_labels.items()}
+    codes = text.map(codes_of)
     bad = text[codes.isna()]
     if len(bad):
         examples = ", ".join(repr(v) for v in bad.astype(object).unique()[:5])
         raise LabelError(
-            f"{len(bad)} rows have a {profile.target} outside {list(profile.classes)}: {examples}"
+            f"{len(bad)} rows have a {profile.target} outside "
+            f"{list(profile.target_labels or profile.classes)}: {examples}"
         )
     return codes.astype(int)
 
 
 def clean_dataset(raw: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Canonical inputs with per-customer consistency applied (rows in input order)."""
-    clean = RecordCleaner(profile.name).fit(raw).transform(raw)
+    clean = RecordCleaner(profile).fit(raw).transform(raw)
     if profile.group_column is None:
         return clean
     groups = raw[profile.group_column]

@@ -13,6 +13,7 @@ from sklearn.metrics import (
     log_loss,
     precision_recall_fscore_support,
     roc_auc_score,
+    roc_curve,
 )
 
 
@@ -27,6 +28,33 @@ def choose_threshold(is_risk: np.ndarray, risk_proba: np.ndarray, target_recall:
     return float(positives[needed - 1])
 
 
+def cost_threshold(is_risk: np.ndarray, risk_proba: np.ndarray, cost_ratio: float) -> float:
+    """The threshold t of the rule "risk when p >= t" with the lowest expected cost, where a
+    missed risk case costs ``cost_ratio`` times a refused other case."""
+    order = np.argsort(-risk_proba, kind="stable")
+    proba, risk = risk_proba[order], is_risk[order].astype(bool)
+    caught = np.concatenate([[0], np.cumsum(risk)])  # risk cases among the k highest
+    refused = np.concatenate([[0], np.cumsum(~risk)])
+    cost = cost_ratio * (caught[-1] - caught) + refused
+    denied = int(np.argmin(cost))
+    return float(proba[denied - 1]) if denied else float(np.nextafter(proba[0], 1.0))
+
+
+def risk_bands(risk_proba: np.ndarray, threshold: float) -> dict[str, Any]:
+    """Cut-offs of the Poor / Standard / Good bands, from out-of-fold risk probabilities:
+    Poor from the decision threshold (the applicants the policy refuses); Good the lower-risk
+    half of the approved applicants, Standard the other half."""
+    approved = risk_proba[risk_proba < threshold]
+    good_below = float(np.median(approved)) if len(approved) else threshold
+    return {
+        "good_below": good_below,
+        "poor_from": threshold,
+        "rule": "Poor: refused (risk probability at or above the threshold); Good: the "
+        "lower-risk half of the approved applicants (below the median out-of-fold risk "
+        "probability among them); Standard: the other approved half",
+    }
+
+
 def decision_metrics(
     is_risk: np.ndarray, risk_proba: np.ndarray, threshold: float
 ) -> dict[str, float]:
@@ -38,7 +66,21 @@ def decision_metrics(
         "risk_recall": float(denied[risk].mean()) if risk.any() else float("nan"),
         "risk_precision": float(risk[denied].mean()) if denied.any() else float("nan"),
         "approval_rate": float(1 - denied.mean()),
+        "risk_rate_among_approved": float(risk[~denied].mean()) if (~denied).any() else 0.0,
     }
+
+
+def _auc(y: np.ndarray, proba: np.ndarray, labels: list[int]) -> float:
+    """ROC AUC: of the second class for two classes, one-vs-rest averaged for more."""
+    if len(labels) == 2:
+        return float(roc_auc_score(y, proba[:, 1]))
+    return float(roc_auc_score(y, proba, multi_class="ovr", labels=labels))
+
+
+def ks_statistic(is_risk: np.ndarray, risk_proba: np.ndarray) -> float:
+    """Kolmogorov-Smirnov: the largest gap between the risk and non-risk score distributions."""
+    false_positive_rate, true_positive_rate, _ = roc_curve(is_risk, risk_proba)
+    return float(np.max(true_positive_rate - false_positive_rate))
 
 
 def classification_metrics(
@@ -64,8 +106,9 @@ def classification_metrics(
         "rows": int(len(y)),
         "macro_f1": float(f1_score(y, predicted, average="macro")),
         "accuracy": float(accuracy_score(y, predicted)),
-        "roc_auc_ovr": float(roc_auc_score(y, proba, multi_class="ovr", labels=labels)),
+        "roc_auc_ovr": _auc(y, proba, labels),
         "risk_vs_rest_auc": float(roc_auc_score(y == risk_index, proba[:, risk_index])),
+        "risk_ks": ks_statistic(y == risk_index, proba[:, risk_index]),
         "brier": float(np.mean(np.sum((proba - one_hot) ** 2, axis=1))),
         "log_loss": float(log_loss(y, np.clip(proba, 1e-15, 1), labels=labels)),
         "per_class": per_class,

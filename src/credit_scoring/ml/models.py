@@ -15,7 +15,8 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from credit_scoring.ml.transformers import FeatureEncoder, RecordCleaner
+from credit_scoring.ml.transformers import RecordCleaner
+from credit_scoring.profiles.base import Profile
 
 PROBA_FLOOR = 1e-6
 
@@ -130,12 +131,13 @@ class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.classes_[np.argmax(self.predict_proba(X), axis=1)])
 
 
-def serving_pipeline(profile: str, model: Any) -> Pipeline:
-    """The one Pipeline that is evaluated and served: record cleaning, features, model."""
+def serving_pipeline(profile: Profile, model: Any) -> Pipeline:
+    """The one Pipeline that is evaluated and served: record cleaning, the profile's
+    features, the model."""
     return Pipeline(
         [
             ("clean", RecordCleaner(profile)),
-            ("features", FeatureEncoder(profile)),
+            ("features", profile.features(profile)),
             ("model", model),
         ]
     )

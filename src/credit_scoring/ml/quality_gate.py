@@ -23,7 +23,10 @@ class Check:
 
 
 def _recall_check(metadata: dict[str, Any]) -> Check:
-    target = float(metadata["threshold_policy"]["target_recall"])
+    policy = metadata["threshold_policy"]
+    if "target_recall" not in policy:  # a cost policy promises no recall
+        return Check("risk_recall_on_test", True, f"cost policy (ratio {policy['cost_ratio']})")
+    target = float(policy["target_recall"])
     recall = float(metadata["metrics"]["test"]["decision"]["risk_recall"])
     floor = target - RECALL_TOLERANCE
     return Check(

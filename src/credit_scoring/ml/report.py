@@ -99,6 +99,57 @@ def _per_class_table(metrics: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _policy_lines(
+    metadata: dict[str, Any], decision: dict[str, Any], test: dict[str, Any]
+) -> list[str]:
+    """The decision policy, its bands (two-outcome profiles), and how it fared on test."""
+    risk, policy = metadata["risk_class"], metadata["threshold_policy"]
+    if "cost_ratio" in policy:
+        why = (
+            f"the lowest expected cost on out-of-fold predictions when a missed {risk} costs "
+            f"{policy['cost_ratio']:g} times a refused other applicant"
+        )
+    else:
+        why = (
+            f"chosen on out-of-fold predictions for a target {risk} recall of "
+            f"{policy['target_recall']} (+ margin {policy['margin']})"
+        )
+    lines = [
+        "## Decision policy",
+        "",
+        f"`NEGADO` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}.",
+        "",
+        f"On the test customers: {risk} recall **{decision['risk_recall']:.4f}**, precision "
+        f"{decision['risk_precision']:.4f}, approval rate **{decision['approval_rate']:.4f}**, "
+        f"{risk} rate among the approved **{decision['risk_rate_among_approved']:.4f}**; "
+        f"KS {test['risk_ks']:.4f}.",
+        "",
+    ]
+    bands = metadata.get("risk_bands")
+    if bands:
+        lines += [
+            f"Risk bands: Good below {bands['good_below']:.4f}, Standard up to the threshold, "
+            f"Poor from {bands['poor_from']:.4f} ({bands['rule']}).",
+            "",
+        ]
+    return lines
+
+
+def _fair_lending_lines(fairness: dict[str, Any] | None) -> list[str]:
+    """Which inputs the model must not read, and what they would have been worth."""
+    if not fairness:
+        return []
+    excluded = "; ".join(f"`{name}`: {why}" for name, why in fairness["excluded"].items())
+    return [
+        "## Fair lending",
+        "",
+        f"Accepted from clients but never read by the model: {excluded}.",
+        f"Test ROC AUC without them **{fairness['test_auc_without']:.4f}**, with them "
+        f"{fairness['test_auc_with']:.4f} ({fairness['model']}).",
+        "",
+    ]
+
+
 def write_report(metadata: dict[str, Any], plots: dict[str, str], path: Path) -> None:
     """Write report.md from the metadata the artifact carries."""
     metrics = metadata["metrics"]
@@ -138,17 +189,8 @@ def write_report(metadata: dict[str, Any], plots: dict[str, str], path: Path) ->
         "",
         *_per_class_table(test),
         "",
-        "## Decision policy",
-        "",
-        f"`NEGADO` when P({metadata['risk_class']}) >= **{metadata['threshold']:.4f}**, "
-        f"chosen on out-of-fold predictions for a target {metadata['risk_class']} recall of "
-        f"{metadata['threshold_policy']['target_recall']} "
-        f"(+ margin {metadata['threshold_policy']['margin']}).",
-        "",
-        f"On the test customers: {metadata['risk_class']} recall "
-        f"**{decision['risk_recall']:.4f}**, precision {decision['risk_precision']:.4f}, "
-        f"approval rate **{decision['approval_rate']:.4f}**.",
-        "",
+        *_policy_lines(metadata, decision, test),
+        *_fair_lending_lines(metadata.get("fair_lending")),
     ]
     if "bayes_ceiling" in metrics:
         gap = metrics["bayes_ceiling"]["macro_f1"] - test["macro_f1"]

@@ -20,7 +20,13 @@ from credit_scoring.ml import report
 from credit_scoring.ml.artifact import point_latest, save_artifact, sha256_of
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.drift_reference import reference_distributions
-from credit_scoring.ml.evaluation import choose_threshold, classification_metrics, full_metrics
+from credit_scoring.ml.evaluation import (
+    choose_threshold,
+    classification_metrics,
+    cost_threshold,
+    full_metrics,
+    risk_bands,
+)
 from credit_scoring.ml.importance import feature_importance
 from credit_scoring.ml.models import (
     StackedEnsemble,
@@ -133,6 +139,8 @@ class Trainer:
         self.profile: Profile = get_profile(config.profile)
         self.preset = PRESETS[config.preset]
         self.timings: dict[str, float] = {}
+        self.bands: dict[str, Any] | None = None
+        self.fairness: dict[str, Any] | None = None
 
     def _timed(self, name: str, start: float) -> None:
         self.timings[name] = round(time.monotonic() - start, 1)
@@ -141,7 +149,8 @@ class Trainer:
     def candidates(self, lightgbm_params: dict[str, Any]) -> dict[str, Any]:
         """The models compared under grouped cross-validation."""
         seed, preset = self.config.seed, self.preset
-        params = {"n_estimators": preset.lightgbm_trees} | lightgbm_params
+        params = {"n_estimators": preset.lightgbm_trees} | self.profile.lightgbm_params
+        params |= lightgbm_params
         return {
             "linear_baseline": linear_baseline(seed),
             "lightgbm": lightgbm(seed, **params),
@@ -159,6 +168,44 @@ class Trainer:
             self._timed(f"cv_{name}", start)
         oof[STACK] = stacked_oof([oof["lightgbm"], oof["catboost"]], y, groups, self.preset.folds)
         return oof
+
+    def threshold(self, is_risk: np.ndarray, risk_oof: np.ndarray) -> float:
+        """The decision threshold, by the profile's policy, on out-of-fold predictions."""
+        if self.profile.cost_ratio is not None:
+            return cost_threshold(is_risk, risk_oof, self.profile.cost_ratio)
+        target = min(1.0, self.config.target_recall + self.config.recall_margin)
+        return choose_threshold(is_risk, risk_oof, target)
+
+    def threshold_policy(self) -> dict[str, Any]:
+        """How the threshold was chosen, for the metadata and the report."""
+        chosen_on = "out-of-fold predictions of the training customers"
+        if self.profile.cost_ratio is not None:
+            return {"cost_ratio": self.profile.cost_ratio, "chosen_on": chosen_on}
+        return {
+            "target_recall": self.config.target_recall,
+            "margin": self.config.recall_margin,
+            "chosen_on": chosen_on,
+        }
+
+    def protected_comparison(self, split: Split, tuned: dict[str, Any]) -> dict[str, Any]:
+        """Test AUC of LightGBM without and with the inputs the shipped model must not read."""
+        aucs = {}
+        for label, with_protected in (("without", False), ("with", True)):
+            features = serving_pipeline(self.profile, None)[:-1]
+            features.steps[-1][1].set_params(with_protected=with_protected)
+            X_train = features.fit(split.X_train).transform(split.X_train)
+            model = self.candidates(tuned)["lightgbm"].fit(X_train, split.y_train)
+            proba = np.asarray(model.predict_proba(features.transform(split.X_test)))
+            risk = self.profile.risk_index
+            aucs[label] = classification_metrics(split.y_test, proba, self.profile.classes, risk)[
+                "risk_vs_rest_auc"
+            ]
+        return {
+            "excluded": self.profile.not_model_inputs,
+            "test_auc_without": aucs["without"],
+            "test_auc_with": aucs["with"],
+            "model": "the LightGBM candidate, same split",
+        }
 
     def fit_final(
         self,
@@ -190,7 +237,7 @@ class Trainer:
         split = split_by_customer(clean, y, groups, config.test_size, config.seed)
         self._timed("load_and_clean", start)
 
-        features = serving_pipeline(profile.name, None)
+        features = serving_pipeline(profile, None)
         encode = features[:-1].fit(split.X_train)
         X_train = encode.transform(split.X_train)
 
@@ -210,13 +257,13 @@ class Trainer:
             for name, p in oof.items()
         }
         chosen = min(SHIPPABLE, key=lambda name: cv[name]["log_loss"])
-        threshold = choose_threshold(
-            split.y_train == profile.risk_index,
-            oof[chosen][:, profile.risk_index],
-            min(1.0, config.target_recall + config.recall_margin),
-        )
+        is_risk, risk_oof = split.y_train == profile.risk_index, oof[chosen][:, profile.risk_index]
+        threshold = self.threshold(is_risk, risk_oof)
+        self.bands = risk_bands(risk_oof, threshold) if profile.banded else None
+        if profile.not_model_inputs:
+            self.fairness = self.protected_comparison(split, tuned)
         model = self.fit_final(chosen, models, X_train, split.y_train, oof)
-        pipeline = serving_pipeline(profile.name, model)
+        pipeline = serving_pipeline(profile, model)
         pipeline.steps[:-1] = encode.steps
         return self._evaluate_and_save(
             pipeline, raw, split, threshold, chosen, cv, oof[chosen], tuned, trials
@@ -328,11 +375,9 @@ class Trainer:
             "classes": list(profile.classes),
             "risk_class": profile.risk_class,
             "threshold": threshold,
-            "threshold_policy": {
-                "target_recall": config.target_recall,
-                "margin": config.recall_margin,
-                "chosen_on": "out-of-fold predictions of the training customers",
-            },
+            "threshold_policy": self.threshold_policy(),
+            "risk_bands": self.bands,
+            "fair_lending": self.fairness,
             "model": {
                 "chosen": chosen,
                 "reason": "lowest out-of-fold log loss among the tree ensembles under grouped "

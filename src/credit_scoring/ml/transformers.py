@@ -1,13 +1,12 @@
-"""scikit-learn transformers of the serving Pipeline: record cleaning and feature encoding.
+"""The shared first step of every serving Pipeline: record cleaning by the profile's columns.
 
-Both follow scikit-learn's conventions: ``__init__`` only stores parameters,
-``fit`` returns self, learned state ends in ``_``, and
-``get_feature_names_out`` is defined.
+Feature encoding is each profile's own (``Profile.features``). Transformers follow
+scikit-learn's conventions: ``__init__`` only stores parameters, ``fit`` returns self,
+learned state ends in ``_``, and ``get_feature_names_out`` is defined.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from credit_scoring.ml.parsing import parse_column
-from credit_scoring.profiles import ColumnKind, get_profile
+from credit_scoring.profiles.base import Profile
 
 
 class InputColumnsError(ValueError):
@@ -25,18 +24,18 @@ class InputColumnsError(ValueError):
 class RecordCleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Parse one raw record at a time into canonical values (see ``ml.parsing``)."""
 
-    def __init__(self, profile: str = "credit_score") -> None:
+    def __init__(self, profile: Profile) -> None:
         self.profile = profile
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> RecordCleaner:
         """Remember the input columns; nothing is learned from the data."""
-        self.feature_names_in_ = np.asarray(get_profile(self.profile).input_names, dtype=object)
+        self.feature_names_in_ = np.asarray(self.profile.input_names, dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Canonical values of every input column, in the profile's order."""
-        profile = get_profile(self.profile)
+        profile = self.profile
         missing = [name for name in profile.input_names if name not in X.columns]
         if missing:
             raise InputColumnsError(f"missing input columns: {', '.join(missing)}")
@@ -47,89 +46,4 @@ class RecordCleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The profile's input names."""
-        return np.asarray(get_profile(self.profile).input_names, dtype=object)
-
-
-class FeatureEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Turn canonical records into a float matrix the models read.
-
-    Numbers pass through; each category becomes its position in the profile's
-    category list (ordinal where the order means something, as for Credit_Mix);
-    Payment_Behaviour is split into spending level and payment size; a loan list
-    becomes one count per loan type. Missing stays NaN for the models to route.
-    """
-
-    def __init__(self, profile: str = "credit_score") -> None:
-        self.profile = profile
-
-    def fit(self, X: pd.DataFrame, y: Any = None) -> FeatureEncoder:
-        """Fix the output columns from the profile."""
-        self.feature_names_out_ = np.asarray(self._names(), dtype=object)
-        self.n_features_in_ = len(get_profile(self.profile).inputs)
-        return self
-
-    def _names(self) -> list[str]:
-        names: list[str] = []
-        for column in get_profile(self.profile).inputs:
-            if column.kind is ColumnKind.LOAN_LIST:
-                names += [loan_feature_name(column.name, loan) for loan in column.categories]
-            elif column.name == "Payment_Behaviour":
-                names += ["Payment_Behaviour_high_spent", "Payment_Behaviour_value_size"]
-            else:
-                names.append(column.name)
-        return names
-
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The float feature matrix, as a DataFrame with named columns.
-
-        Plain numpy and Python lookups rather than pandas string methods: the same code
-        serves one API record (where per-call pandas overhead dominates) and a whole file.
-        """
-        features: dict[str, np.ndarray] = {}
-        for column in get_profile(self.profile).inputs:
-            values = X[column.name].to_numpy(dtype=object)
-            if column.kind is ColumnKind.LOAN_LIST:
-                texts = [value if isinstance(value, str) else None for value in values]
-                for loan in column.categories:
-                    features[loan_feature_name(column.name, loan)] = np.array(
-                        [np.nan if text is None else text.count(loan) for text in texts],
-                        dtype="float64",
-                    )
-            elif column.name == "Payment_Behaviour":
-                parts = [_behaviour_parts(value) for value in values]
-                features["Payment_Behaviour_high_spent"] = np.array(
-                    [high for high, _ in parts], dtype="float64"
-                )
-                features["Payment_Behaviour_value_size"] = np.array(
-                    [size for _, size in parts], dtype="float64"
-                )
-            elif column.kind is ColumnKind.CATEGORY:
-                positions = {category: float(i) for i, category in enumerate(column.categories)}
-                features[column.name] = np.array(
-                    [positions.get(value, np.nan) for value in values], dtype="float64"
-                )
-            else:
-                features[column.name] = X[column.name].to_numpy(dtype="float64", na_value=np.nan)
-        return pd.DataFrame(features, index=X.index)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the encoded features."""
-        return np.asarray(self._names(), dtype=object)
-
-
-def loan_feature_name(column: str, loan: str) -> str:
-    """Feature name of one loan type's count, safe for every model library."""
-    return f"{column}_count_" + loan.replace(" ", "_").replace("-", "_")
-
-
-_VALUE_SIZES = {"Small": 0.0, "Medium": 1.0, "Large": 2.0}
-
-
-def _behaviour_parts(value: object) -> tuple[float, float]:
-    """(1.0 if High_spent else 0.0, payment size 0/1/2) of a Payment_Behaviour; NaN if unknown."""
-    if not isinstance(value, str):
-        return np.nan, np.nan
-    match = re.fullmatch(r"(High|Low)_spent_(Small|Medium|Large)_value_payments", value)
-    if match is None:
-        return np.nan, np.nan
-    return float(match[1] == "High"), _VALUE_SIZES[match[2]]
+        return np.asarray(self.profile.input_names, dtype=object)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
+from credit_scoring.profiles.card_default import CARD_DEFAULT
 from credit_scoring.profiles.credit_score import CREDIT_SCORE
 
-PROFILES: dict[str, Profile] = {CREDIT_SCORE.name: CREDIT_SCORE}
+PROFILES: dict[str, Profile] = {CREDIT_SCORE.name: CREDIT_SCORE, CARD_DEFAULT.name: CARD_DEFAULT}
 DEFAULT_PROFILE = CREDIT_SCORE.name
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -42,9 +43,23 @@ class InputColumn:
     required: bool = True
 
 
-@dataclass(frozen=True)
+RISK_BANDS: tuple[str, ...] = ("Poor", "Standard", "Good")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Profile:
-    """A credit dataset and its contract."""
+    """A credit dataset and its contract.
+
+    ``features`` builds the profile's own feature transformer (scikit-learn, given the
+    profile): the shared ``ml`` code knows no column of any profile. ``classes`` are the
+    model's outcomes; a two-outcome profile answers with a risk band of ``RISK_BANDS``
+    cut from the risk probability. ``target_labels`` maps raw target values to classes
+    (when the file does not spell the class names). ``not_model_inputs`` are accepted
+    from clients but never reach the model (protected attributes), with the reason.
+    ``cost_ratio`` sets the decision policy: the threshold of lowest expected cost when a
+    missed risk case costs that many refused others; None: a target recall of the risk class.
+    ``lightgbm_params`` are the profile's starting LightGBM parameters (tuning may change them).
+    """
 
     name: str
     raw_columns: tuple[str, ...]
@@ -54,6 +69,11 @@ class Profile:
     risk_class: str
     group_column: str | None
     description: str
+    features: Callable[[Profile], Any]
+    target_labels: dict[str, str] = field(default_factory=dict)
+    not_model_inputs: dict[str, str] = field(default_factory=dict)
+    cost_ratio: float | None = None
+    lightgbm_params: dict[str, Any] = field(default_factory=dict)
     period_column: str | None = None
     periods: tuple[str, ...] = ()
     customer_constants: tuple[str, ...] = ()
@@ -61,6 +81,9 @@ class Profile:
     non_decreasing: tuple[str, ...] = ()
     customer_median_fill: tuple[str, ...] = ()
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Profile({self.name!r})"
 
     @property
     def input_names(self) -> list[str]:
@@ -73,6 +96,11 @@ class Profile:
             if column.name == name:
                 return column
         raise KeyError(name)
+
+    @property
+    def banded(self) -> bool:
+        """True when the answer's class is a risk band, not the model's own class."""
+        return len(self.classes) == 2
 
     @property
     def risk_index(self) -> int:

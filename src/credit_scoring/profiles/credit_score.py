@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
+from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
 
 N = ColumnKind.NUMBER
 C = ColumnKind.CATEGORY
@@ -295,6 +296,7 @@ CREDIT_SCORE = Profile(
     risk_class="Poor",
     group_column="Customer_ID",
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
+    features=CreditScoreFeatures,
     period_column="Month",
     periods=MONTHS,
     # Credit_Mix is constant per customer, but it is deliberately not filled from the

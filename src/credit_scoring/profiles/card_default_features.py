@@ -1,0 +1,110 @@
+"""card_default's features: what credit analysts read in six months of card statements.
+
+Month 1 is September 2005 (the most recent), month 6 April. SEX, MARRIAGE and AGE are never
+read unless ``with_protected`` is set, which only the fair-lending comparison in training
+does (to report what the model would have gained from them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from credit_scoring.profiles.base import Profile
+
+PAY_STATUS = ("PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")
+BILLS = tuple(f"BILL_AMT{k}" for k in range(1, 7))
+PAYMENTS = tuple(f"PAY_AMT{k}" for k in range(1, 7))
+PROTECTED_INPUTS = ("SEX", "MARRIAGE", "AGE")
+NO_DELAY = 6.0  # months_since_delay when no month shows a delay
+MAX_PAYMENT_RATIO = 10.0
+
+# Each derived feature in one line (the raw inputs pass through under their own names).
+DERIVED: dict[str, str] = {
+    "education_level": "EDUCATION with the undocumented 0, 5 and 6 read as 4 (other/unknown)",
+    **{
+        f"utilisation_{k}": f"BILL_AMT{k} / LIMIT_BAL: share of the limit used" for k in range(1, 7)
+    },
+    "utilisation_max": "highest monthly utilisation of the six",
+    "utilisation_mean": "mean monthly utilisation",
+    "utilisation_trend": "utilisation in September minus utilisation in April",
+    **{
+        f"payment_ratio_{k}": f"PAY_AMT{k} / BILL_AMT{k + 1}: share of the previous bill paid "
+        f"(capped at {MAX_PAYMENT_RATIO:g}; 1 when there was nothing to pay)"
+        for k in range(1, 6)
+    },
+    "payment_ratio_mean": "mean share of the previous bill paid",
+    "months_delayed": "months (of six) with a payment delay (status 1 or more)",
+    "worst_delay": "longest delay in months over the six months",
+    "months_since_delay": f"months since the most recent delay (0: September; {NO_DELAY:g}: none)",
+    "months_paid_in_full": "months with status -1 (paid in full)",
+    "months_without_bill": "months with status -2 (no consumption)",
+    "delay_trend": "September's status minus the mean status of the five months before",
+}
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is not positive."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan
+        )
+
+
+class CardDefaultFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Raw statuses, bills and payments, plus utilisation, payment ratios, delay counts and
+    recency, and trends (see ``DERIVED``)."""
+
+    def __init__(self, profile: Profile, with_protected: bool = False) -> None:
+        self.profile = profile
+        self.with_protected = with_protected
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> CardDefaultFeatures:
+        """Fix the output columns; nothing is learned from the data."""
+        self.feature_names_out_ = np.asarray(self._names(), dtype=object)
+        self.n_features_in_ = len(self.profile.inputs)
+        return self
+
+    def _names(self) -> list[str]:
+        protected = list(PROTECTED_INPUTS) if self.with_protected else []
+        return ["LIMIT_BAL", *PAY_STATUS, *BILLS, *PAYMENTS, *DERIVED, *protected]
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The float feature matrix, as a DataFrame with named columns."""
+        column = {name: X[name].to_numpy(dtype="float64", na_value=np.nan) for name in X.columns}
+        limit = column["LIMIT_BAL"]
+        status = np.column_stack([column[name] for name in PAY_STATUS])
+        bills = np.column_stack([column[name] for name in BILLS])
+        paid = np.column_stack([column[name] for name in PAYMENTS])
+        utilisation = bills / limit[:, None]
+        owed = bills[:, 1:]
+        ratios = np.where(owed <= 0, 1.0, np.minimum(_ratio(paid[:, :5], owed), MAX_PAYMENT_RATIO))
+        delayed = status >= 1
+        education = column["EDUCATION"]
+        features = {name: column[name] for name in ("LIMIT_BAL", *PAY_STATUS, *BILLS, *PAYMENTS)}
+        features["education_level"] = np.where(np.isin(education, (1, 2, 3)), education, 4.0)
+        features["education_level"][np.isnan(education)] = np.nan
+        features |= {f"utilisation_{k + 1}": utilisation[:, k] for k in range(6)}
+        features["utilisation_max"] = utilisation.max(axis=1)
+        features["utilisation_mean"] = utilisation.mean(axis=1)
+        features["utilisation_trend"] = utilisation[:, 0] - utilisation[:, 5]
+        features |= {f"payment_ratio_{k + 1}": ratios[:, k] for k in range(5)}
+        features["payment_ratio_mean"] = ratios.mean(axis=1)
+        features["months_delayed"] = delayed.sum(axis=1).astype("float64")
+        features["worst_delay"] = np.maximum(status.max(axis=1), 0.0)
+        features["months_since_delay"] = np.where(
+            delayed.any(axis=1), delayed.argmax(axis=1), NO_DELAY
+        ).astype("float64")
+        features["months_paid_in_full"] = (status == -1).sum(axis=1).astype("float64")
+        features["months_without_bill"] = (status == -2).sum(axis=1).astype("float64")
+        features["delay_trend"] = status[:, 0] - status[:, 1:].mean(axis=1)
+        if self.with_protected:
+            features |= {name: column[name] for name in PROTECTED_INPUTS}
+        return pd.DataFrame(features, index=X.index)[self._names()]
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the encoded features."""
+        return np.asarray(self._names(), dtype=object)
