@@ -36,7 +36,7 @@ RUN mkdir -p /app/data/spool && chown -R app:app /app/data
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    CREDIT_MODEL_PATH=/app/src/models/credit_score \
+    CREDIT_MODEL_PATH=/app/src/models \
     CREDIT_AUDIT_SPOOL_DIR=/app/data/spool \
     CREDIT_PORT=8000 \
     CREDIT_WORKERS=2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from credit_scoring.ml import synthetic
-from credit_scoring.ml.artifact import Artifact, load_artifact, sign_artifact
+from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
 from credit_scoring.ml.training import TrainConfig, train
 from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
 from credit_scoring.profiles import Profile, get_profile
@@ -48,6 +49,48 @@ def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     root = tmp_path_factory.mktemp("models")
     directory = train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
     return sign_artifact(directory, SIGNING_KEY)
+
+
+UCI_FILE = Path(__file__).resolve().parents[2] / "shared/data/uci_default/UCI_Credit_Card.csv"
+
+
+@pytest.fixture(scope="session")
+def uci_file() -> Path:
+    """The real UCI file beside the checkout (never copied into the project)."""
+    if not UCI_FILE.is_file():
+        pytest.skip(f"the UCI credit card file is not at {UCI_FILE}: card_default tests skipped")
+    return UCI_FILE
+
+
+@pytest.fixture(scope="session")
+def uci_sample(uci_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 clients of the UCI file, for fast tests (kept in a temporary folder)."""
+    path = tmp_path_factory.mktemp("uci") / "sample.csv"
+    pd.read_csv(uci_file, dtype=str).sample(3_000, random_state=5).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def card_dir(uci_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny-preset card_default artifact trained on the sample, signed."""
+    root = tmp_path_factory.mktemp("card_models")
+    config = TrainConfig(
+        data_path=uci_sample, profile="card_default", models_root=root, preset="tiny", seed=1
+    )
+    return sign_artifact(train(config), SIGNING_KEY)
+
+
+@pytest.fixture(scope="session")
+def both_models(
+    trained_dir: Path, card_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A models folder holding both profiles' models, as `make run` and the image have."""
+    root = tmp_path_factory.mktemp("both")
+    for directory in (trained_dir, card_dir):
+        target = root / directory.parent.name / directory.name
+        shutil.copytree(directory, target)
+        point_latest(target)
+    return root
 
 
 @pytest.fixture(scope="session")

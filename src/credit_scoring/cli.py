@@ -155,7 +155,8 @@ def serve(
     if settings.model_uri:
         from credit_scoring.service.model_store import fetch_model
 
-        typer.echo(f"fetched {fetch_model(settings.model_uri, settings.model_path)}")
+        for uri in settings.model_uri.split(","):
+            typer.echo(f"fetched {fetch_model(uri.strip(), settings.model_path)}")
 
     uvicorn.run(
         "credit_scoring.service.app:app_from_environment",

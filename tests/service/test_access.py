@@ -159,7 +159,7 @@ def test_ready_shows_details_only_to_clients(client: TestClient) -> None:
     public = client.get("/ready").json()
     assert public == {"status": "ready", "reasons": []}
     detailed = client.get("/ready", headers=HEADERS).json()
-    assert detailed["model_version"] and "backlog_bytes" in detailed["audit"]
+    assert detailed["models"]["credit_score"] and "backlog_bytes" in detailed["audit"]
     assert client.get("/ready", headers={"x-api-key": "wrong"}).json() == public
 
 

@@ -68,12 +68,14 @@ def test_request_schema_is_held_to_the_column_list() -> None:
         assert field.is_required() == column.required
 
 
-def test_docs_show_both_examples_and_error_responses(client: TestClient) -> None:
+def test_docs_show_every_example_and_error_responses(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     spec = client.get("/openapi.json").json()
     operation = spec["paths"]["/predict"]["post"]
     examples = operation["requestBody"]["content"]["application/json"]["examples"]
-    assert set(examples) == {"english", "portuguese"}
+    assert set(examples) == {"english", "portuguese", "card"}
+    for profile in ("credit_score", "card_default"):
+        assert f"/v1/{profile}/predict" in spec["paths"]
     assert {"400", "401", "413", "422", "429", "503"} <= set(operation["responses"])
     schema = json.dumps(spec["components"]["schemas"])
     assert "High_spent_Large_value_payments" in schema and "Credit-Builder Loan" in schema

@@ -101,6 +101,6 @@ def test_an_audit_record_has_a_bounded_size(
     with TestClient(create_app(settings)) as client:
         response = client.post("/predict", json={"data": largest_record(profile)}, headers=HEADERS)
         assert response.status_code == 200, response.text
-    (segment,) = settings.audit_spool_dir.iterdir()
+    (segment,) = (settings.audit_spool_dir / "credit_score").iterdir()
     (line,) = segment.read_bytes().splitlines()
     assert 1000 < len(line) <= MAX_AUDIT_RECORD_BYTES, len(line)

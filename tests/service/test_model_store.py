@@ -77,9 +77,10 @@ def test_publish_then_fetch(
         publish_model(trained_dir, f"s3://{bucket}/other/", store, SIGNING_KEY)
     assert not store.keys("other/")
 
-    folder = tmp_path / "fetched" / "credit_score"
-    directory = fetch_model(uri, folder, store)
-    assert directory == folder / gated_dir.name
+    models = tmp_path / "fetched"
+    directory = fetch_model(uri, models, store)
+    assert directory == models / "credit_score" / gated_dir.name
+    folder = models / "credit_score"
     assert load_artifact(folder, SIGNING_KEY, signature_required=True).version == gated_dir.name
     with pytest.raises(ValueError, match="nothing stored"):
         fetch_model(f"s3://{bucket}/nothing/here/", folder, store)

@@ -20,8 +20,8 @@ def test_refused_by_default(trained_dir: Path, english: dict[str, Any]) -> None:
         }
         ready = refusing.get("/ready", headers=HEADERS)
         assert ready.status_code == 503
-        assert "trained on synthetic data" in ready.json()["model"]
-        assert "CREDIT_ALLOW_SYNTHETIC_MODEL=true" in ready.json()["model"]
+        assert "trained on synthetic data" in ready.json()["models"]["credit_score"]
+        assert "CREDIT_ALLOW_SYNTHETIC_MODEL=true" in ready.json()["models"]["credit_score"]
         assert refusing.post("/predict", json=english, headers=HEADERS).status_code == 503
 
 

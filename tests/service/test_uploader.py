@@ -33,7 +33,7 @@ def test_the_uploader_outlives_an_unexpected_error(
     the uploader reports it, keeps the segment, and uploads it once the directory recovers."""
     name = f"audit-{uuid.uuid4().hex[:10]}"
     settings = audit_settings(trained_dir, seaweed, name, audit_upload_interval_seconds=0.1)
-    sink = AuditSink(settings, seaweed.store(name))
+    sink = AuditSink(settings, seaweed.store(name), ["credit_score"])
     real_rename = Path.rename
 
     def read_only_rename(path: Path, target: Any) -> Any:
@@ -44,7 +44,9 @@ def test_the_uploader_outlives_an_unexpected_error(
     monkeypatch.setattr(Path, "rename", read_only_rename)
     sink.start()
     try:
-        sink.record_decisions([{"decision_id": "d1", "time": "2026-11-23T00:00:00+00:00"}])
+        sink.record_decisions(
+            "credit_score", [{"decision_id": "d1", "time": "2026-11-23T00:00:00+00:00"}]
+        )
         wait_until(lambda: sink.status()["upload_failures"] >= 2)
         stalled = sink.status()
         assert stalled["uploader_alive"] and stalled["store_failing"], stalled

@@ -88,6 +88,18 @@ def resolve(path: str | Path) -> Path:
     )
 
 
+def models_under(path: str | Path, profiles: list[str]) -> dict[str, Path]:
+    """Each profile's version directory under ``path``: a version directory or a profile
+    folder (its own profile), or a models folder holding ``<profile>/LATEST`` folders."""
+    path = Path(path)
+    if (path / METADATA_FILE).is_file() or (path / LATEST_FILE).is_file():
+        directory = resolve(path)
+        return {str(read_metadata(directory).get("profile")): directory}
+    return {
+        name: resolve(path / name) for name in profiles if (path / name / LATEST_FILE).is_file()
+    }
+
+
 def read_metadata(directory: Path) -> dict[str, Any]:
     """The metadata of a version directory."""
     try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
-from credit_scoring.ml.artifact import ArtifactError, load_artifact
+from credit_scoring.ml.artifact import ArtifactError, load_artifact, models_under
+from credit_scoring.profiles import PROFILES, Profile
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.audit.store import ObjectStore
 from credit_scoring.service.auth import KeyRing, RateLimiter
@@ -18,7 +20,7 @@ from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.request_body import document_request_models
-from credit_scoring.service.routes import prediction_router, probe_router
+from credit_scoring.service.routes import decision_router, probe_router, profile_router
 from credit_scoring.service.schemas import request_schemas
 from credit_scoring.service.settings import Settings
 from credit_scoring.service.state import ServiceState
@@ -26,19 +28,19 @@ from credit_scoring.service.state import ServiceState
 logger = logging.getLogger(__name__)
 
 
-def load_predictor(settings: Settings) -> Predictor:
-    """Load the artifact named by the settings: signed (unless allowed otherwise), unchanged,
-    for this profile, and trained on real data (unless allowed otherwise)."""
+def load_predictor(settings: Settings, profile: str, directory: Path) -> Predictor:
+    """Load a profile's artifact: signed (unless allowed otherwise), unchanged, for this
+    profile, and trained on real data (unless allowed otherwise)."""
     key = settings.model_signing_key
     artifact = load_artifact(
-        settings.model_path,
+        directory,
         key.get_secret_value() if key else None,
         signature_required=not settings.allow_unsigned_model,
     )
-    if artifact.metadata.get("profile") != settings.profile:
+    if artifact.metadata.get("profile") != profile:
         raise ArtifactError(
-            f"the model at {settings.model_path} is for profile "
-            f"{artifact.metadata.get('profile')!r}, not {settings.profile!r}"
+            f"the model at {directory} is for profile "
+            f"{artifact.metadata.get('profile')!r}, not {profile!r}"
         )
     if artifact.metadata["training_data"]["kind"] == "synthetic" and not (
         settings.allow_synthetic_model
@@ -65,25 +67,47 @@ def object_store(settings: Settings) -> ObjectStore:
     )
 
 
+def load_models(state: ServiceState) -> None:
+    """Load every model found (each failure recorded for /ready; the others still serve)."""
+    for profile, directory in state.models.items():
+        try:
+            predictor = load_predictor(state.settings, profile, directory)
+        except (ArtifactError, ImportError, OSError, ValueError) as error:
+            state.load_errors[profile] = str(error)
+            logger.error("%s model not loaded: %s", profile, error)
+            continue
+        state.predictors[profile] = predictor
+        state.metrics.model.labels(predictor.version, profile).set(1)
+        logger.info("model loaded", extra={"model_version": predictor.version})
+
+
+def found_models(settings: Settings) -> dict[str, Path]:
+    """The models under CREDIT_MODEL_PATH, by profile (none when it holds none)."""
+    try:
+        return models_under(settings.model_path, list(PROFILES))
+    except ArtifactError as error:
+        logger.error("no model: %s", error)
+        return {}
+
+
 def create_app(settings: Settings) -> FastAPI:
-    """Build the app; its lifespan loads the model once (503 on predictions if that fails)."""
+    """Build the app for every profile; its lifespan loads each model found once (503 on
+    a profile's predictions while its model is not loaded)."""
+    profiles = list(PROFILES.values())
     state = ServiceState(
         settings=settings,
         keys=KeyRing(settings.api_keys),
         limiter=RateLimiter(per_minute=settings.rate_limit_per_minute),
         failed_keys=RateLimiter(per_minute=settings.failed_key_limit_per_minute),
+        profiles=profiles,
+        models=found_models(settings),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        try:
-            state.predictor = load_predictor(settings)
-            state.metrics.model.labels(state.predictor.version, settings.profile).set(1)
-            logger.info("model loaded", extra={"model_version": state.predictor.version})
-        except (ArtifactError, ImportError, OSError, ValueError) as error:
-            state.load_error = str(error)
-            logger.error("model not loaded: %s", error)
-        state.audit = AuditSink(settings, object_store(settings) if settings.audit_upload else None)
+        await run_in_threadpool(load_models, state)
+        store = object_store(settings) if settings.audit_upload else None
+        state.audit = AuditSink(settings, store, [profile.name for profile in profiles])
         state.audit.start()
         yield
         await run_in_threadpool(state.audit.stop, settings.audit_flush_seconds)
@@ -99,10 +123,8 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.service = state
-    install_error_handlers(app, settings.profile)
-    app.include_router(probe_router())
-    app.include_router(prediction_router(settings.profile))
-    document_request_models(app, request_schemas(settings.profile))
+    install_error_handlers(app, profiles)
+    include_routes(app, profiles, default=next(iter(state.models), profiles[0].name))
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -110,6 +132,19 @@ def create_app(settings: Settings) -> FastAPI:
         metrics=state.metrics,
     )
     return app
+
+
+def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> None:
+    """Probes; /v1/<profile>/... for each profile; the unprefixed routes existing clients
+    call (/predict and /predict/batch for every profile, /feedback and /model for
+    ``default``, the first profile with a model); and the request models in the docs."""
+    app.include_router(probe_router())
+    app.include_router(decision_router(profiles))
+    app.include_router(profile_router(PROFILES[default]))
+    for profile in profiles:
+        app.include_router(decision_router([profile], prefix=f"/v1/{profile.name}"))
+        app.include_router(profile_router(profile, prefix=f"/v1/{profile.name}"))
+    document_request_models(app, [m for p in profiles for m in request_schemas(p.name)])
 
 
 def app_from_environment() -> FastAPI:

@@ -68,7 +68,7 @@ def decide_and_record(
         for k, (position, record) in enumerate(records.items())
     ]
     try:
-        sink.record_decisions(audit)
+        sink.record_decisions(predictor.profile.name, audit)
     except SpoolError as error:
         raise AuditUnavailable(
             "The decision could not be recorded, so it is not returned; retry later."

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, read_metadata, resolve
+from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, models_under, read_metadata
+from credit_scoring.profiles import PROFILES
 from credit_scoring.service.audit.local_store import Ports
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
@@ -100,21 +101,26 @@ class LocalSetup:
     model_note: str
 
 
-def _model_note(model_path: Path) -> str:
-    try:
-        directory = resolve(model_path)
-        metadata = read_metadata(directory)
-    except ArtifactError as error:
-        return f"no model to serve yet: {error}"
+def _version_note(directory: Path) -> str:
+    metadata = read_metadata(directory)
     version, kind = metadata["version"], metadata["training_data"]["kind"]
     signed = "" if (directory / SIGNATURE_FILE).is_file() else ", UNSIGNED"
-    allowed = "allowed for this local run: CREDIT_ALLOW_SYNTHETIC_MODEL and _UNSIGNED_MODEL"
     if kind == "synthetic":
-        return (
-            f"serving {version}{signed}, trained on SYNTHETIC data: a demonstration, not a "
-            f"credit model ({allowed})"
-        )
-    return f"serving {version}{signed}, trained on {kind} data ({allowed})"
+        return f"{version}{signed}, trained on SYNTHETIC data: a demonstration, not a credit model"
+    return f"{version}{signed}, trained on {kind} data"
+
+
+def _model_note(model_path: Path) -> str:
+    """Which model each profile serves, and what this local run allows."""
+    try:
+        found = models_under(model_path, list(PROFILES))
+    except ArtifactError as error:
+        return f"no model to serve yet: {error}"
+    if not found:
+        return f"no model to serve yet under {model_path}"
+    allowed = "allowed for this local run: CREDIT_ALLOW_SYNTHETIC_MODEL and _UNSIGNED_MODEL"
+    lines = [f"  {profile}: {_version_note(path)}" for profile, path in found.items()]
+    return "\n".join([f"serving {len(found)} profile(s) ({allowed}):", *lines])
 
 
 def local_setup(env_file: Path, key: str) -> LocalSetup:

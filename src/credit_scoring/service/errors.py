@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles import Profile
 from credit_scoring.service.schemas import ErrorResponse, FieldError
 
 logger = logging.getLogger(__name__)
@@ -146,9 +146,11 @@ def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None)
     return False
 
 
-def install_error_handlers(app: FastAPI, profile_name: str) -> None:
-    """Map validation, HTTP and domain errors to JSON responses carrying the request id."""
-    field_names = FieldNames.of(get_profile(profile_name))
+def install_error_handlers(app: FastAPI, profiles: list[Profile]) -> None:
+    """Map validation, HTTP and domain errors to JSON responses carrying the request id;
+    field errors are explained in the terms of the profile the body was read for."""
+    names_of = {profile.name: FieldNames.of(profile) for profile in profiles}
+    no_names = FieldNames(other_name={}, required=frozenset())
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -162,13 +164,14 @@ def install_error_handlers(app: FastAPI, profile_name: str) -> None:
                 "The body must be a JSON object sent with the header "
                 "Content-Type: application/json.",
             )
-        fields = field_errors(errors, field_names)
+        names = names_of.get(getattr(request.state, "profile", ""), no_names)
+        fields = field_errors(errors, names)
         request.state.invalid_fields = [f.field for f in fields]
-        names = ", ".join(f.field for f in fields)
+        listed = ", ".join(f.field for f in fields)
         unlisted = len(errors) - len(fields)
         more = f" and {unlisted} more, not listed" if unlisted else ""
         return error_response(
-            request_id, 422, "validation_error", f"Invalid fields: {names}{more}", fields
+            request_id, 422, "validation_error", f"Invalid fields: {listed}{more}", fields
         )
 
     async def http(request: Request, exc: Exception) -> JSONResponse:

@@ -31,14 +31,16 @@ def store_for(uri: str, endpoint_url: str | None = None) -> ObjectStore:
     return ObjectStore(_bucket_and_prefix(uri)[0], endpoint_url=endpoint_url)
 
 
-def fetch_model(uri: str, profile_folder: Path, store: ObjectStore | None = None) -> Path:
-    """Copy ``s3://bucket/prefix/<version>/`` into ``<profile_folder>/<version>``; point LATEST."""
+def fetch_model(uri: str, models_folder: Path, store: ObjectStore | None = None) -> Path:
+    """Copy ``s3://bucket/prefix/<version>/`` into ``<models_folder>/<profile>/<version>``
+    (the profile starts the version's name) and point the profile's LATEST at it."""
     prefix = _bucket_and_prefix(uri)[1]
     client = store or store_for(uri)
     keys = client.keys(prefix)
     if not keys:
         raise ValueError(f"nothing stored under {uri}")
-    directory = profile_folder / prefix.rstrip("/").rsplit("/", 1)[-1]
+    version = prefix.rstrip("/").rsplit("/", 1)[-1]
+    directory = models_folder / version.rsplit("-", 2)[0] / version
     for key in keys:
         target = directory / key[len(prefix) :]
         target.parent.mkdir(parents=True, exist_ok=True)

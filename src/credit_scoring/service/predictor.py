@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from credit_scoring.ml.artifact import Artifact
-from credit_scoring.ml.decision import decide
+from credit_scoring.ml.decision import DENIED, decide
 from credit_scoring.ml.parsing import format_loan_list
 from credit_scoring.profiles import ColumnKind, Profile, get_profile
 
@@ -70,7 +70,13 @@ class Predictor:
     def score(self, records: list[BaseModel]) -> Scored:
         """Class probabilities and decisions for ``records``."""
         proba = self.artifact.pipeline.predict_proba(self.frame(records))
-        decisions = decide(proba, self.profile.classes, self.profile.risk_index, self.threshold)
+        decisions = decide(
+            proba,
+            self.profile.classes,
+            self.profile.risk_index,
+            self.threshold,
+            self.artifact.metadata.get("risk_bands"),
+        )
         return Scored(
             proba=proba,
             prediction=decisions.prediction,
@@ -89,6 +95,8 @@ class Predictor:
             },
             "risk_probability": float(scored.risk_probability[index]),
             "decision": str(scored.decision[index]),
+            "score": float(scored.risk_probability[index]),
+            "label": int(scored.decision[index] == DENIED),
         }
 
     def public_metadata(self) -> dict[str, Any]:
@@ -108,6 +116,9 @@ class Predictor:
             "decision_threshold": self.threshold,
             "artifact_threshold": meta["threshold"],
             "threshold_policy": meta["threshold_policy"],
+            "risk_bands": meta.get("risk_bands"),
+            "fair_lending": meta.get("fair_lending"),
+            "features": meta["features"],
             "metrics": {
                 key: metrics[key]
                 for key in ("split", "test", "test_raw_records", "bayes_ceiling", "oof_decision")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
+from credit_scoring.profiles import Profile
 from credit_scoring.service.errors import is_json
 
 
@@ -23,14 +25,18 @@ def _unreadable(kind: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"type": kind, "loc": ("body",), "msg": message}])
 
 
-def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None) -> BaseModel:
-    """``raw`` as ``model``; errors shaped as FastAPI's (locations start at "body")."""
+def parse_document(raw: bytes, content_type: str | None) -> Any:
+    """The JSON document of a body; errors shaped as FastAPI's (locations start at "body")."""
     if not raw or not is_json(content_type):
         raise _unreadable("missing", "Field required")
     try:
-        document = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError):
         raise _unreadable("json_invalid", "JSON decode error") from None
+
+
+def validate_document(model: type[BaseModel], document: Any) -> BaseModel:
+    """``document`` as ``model``; errors shaped as FastAPI's."""
     try:
         return model.model_validate(document)
     except ValidationError as error:
@@ -38,24 +44,84 @@ def parse_body(model: type[BaseModel], raw: bytes, content_type: str | None) -> 
         raise RequestValidationError(errors) from None
 
 
-BodyReader = Callable[[Request], Coroutine[Any, Any, BaseModel]]
+def _sent_names(document: Any) -> set[str]:
+    """The field names of a body's record (or of a batch's first records)."""
+    data = document.get("data") if isinstance(document, dict) else None
+    records = data[:10] if isinstance(data, list) else [data]
+    return {str(name) for record in records if isinstance(record, dict) for name in record}
 
 
-def body_reader(model: type[BaseModel]) -> BodyReader:
-    """A dependency reading the body as ``model``; routes list it after authentication."""
+def fitting_profile(document: Any, profiles: list[Profile]) -> Profile:
+    """The profile whose field names (or aliases) the body's record uses most; a 422 that
+    names each profile's fields when it uses none of any."""
+    if len(profiles) == 1:
+        return profiles[0]
+    sent = _sent_names(document)
+    overlap = {p.name: len(sent & field_names(p)) for p in profiles}
+    best = max(profiles, key=lambda p: overlap[p.name])
+    if overlap[best.name]:
+        return best
+    hints = "; ".join(
+        f"{p.name} (e.g. {', '.join(p.input_names[:4])}; POST /v1/{p.name}/predict)"
+        for p in profiles
+    )
+    raise RequestValidationError(
+        [
+            {
+                "type": "no_matching_profile",
+                "loc": ("body", "data"),
+                "msg": f"The record's fields fit no profile. Send the fields of one of: {hints}",
+            }
+        ]
+    )
 
-    async def read(request: Request) -> BaseModel:
+
+def field_names(profile: Profile) -> set[str]:
+    """Every name a client may use for the profile's inputs (aliases included)."""
+    return {name for c in profile.inputs for name in (c.name, c.alias) if name}
+
+
+@dataclass(frozen=True)
+class ProfileBody:
+    """A validated body and the profile it was validated for."""
+
+    profile: Profile
+    body: BaseModel
+
+
+BodyReader = Callable[[Request], Coroutine[Any, Any, ProfileBody]]
+
+
+def _document_and_profile(
+    raw: bytes, content_type: str | None, profiles: list[Profile]
+) -> tuple[Any, Profile]:
+    document = parse_document(raw, content_type)
+    return document, fitting_profile(document, profiles)
+
+
+def body_reader(models: dict[str, type[BaseModel]], profiles: list[Profile]) -> BodyReader:
+    """A dependency reading the body as the model of the profile it fits (of ``profiles``),
+    parsed and validated off the event loop; routes list it after authentication."""
+
+    async def read(request: Request) -> ProfileBody:
         raw = await request.body()
-        return await run_in_threadpool(parse_body, model, raw, request.headers.get("content-type"))
+        content_type = request.headers.get("content-type")
+        document, profile = await run_in_threadpool(
+            _document_and_profile, raw, content_type, profiles
+        )
+        request.state.profile = profile.name  # the error handler names fields in its terms
+        body = await run_in_threadpool(validate_document, models[profile.name], document)
+        return ProfileBody(profile, body)
 
     return read
 
 
 def documented_body(
-    model: type[BaseModel], examples: dict[str, Example] | None = None
+    models: list[type[BaseModel]], examples: dict[str, Example] | None = None
 ) -> dict[str, Any]:
-    """A route's ``openapi_extra`` naming ``model`` as its JSON body."""
-    media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+    """A route's ``openapi_extra`` naming ``models`` (any one of them) as its JSON body."""
+    refs = [{"$ref": f"#/components/schemas/{model.__name__}"} for model in models]
+    media: dict[str, Any] = {"schema": refs[0] if len(refs) == 1 else {"anyOf": refs}}
     if examples:
         media["examples"] = examples
     return {"requestBody": {"required": True, "content": {"application/json": media}}}

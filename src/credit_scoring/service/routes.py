@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from credit_scoring.profiles import get_profile
+from credit_scoring.profiles import Profile
 from credit_scoring.service.decisions import Decided, RequestContext, decide_and_record
 from credit_scoring.service.errors import (
     AuditUnavailable,
@@ -37,8 +37,8 @@ from credit_scoring.service.schemas import (
     request_models,
 )
 from credit_scoring.service.predictor import Predictor
-from credit_scoring.service.request_body import body_reader, documented_body
-from credit_scoring.service.state import Client, LoadedPredictor, ServiceState, State
+from credit_scoring.service.request_body import ProfileBody, body_reader, documented_body
+from credit_scoring.service.state import Client, ServiceState, State
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The body is empty or not JSON."},
@@ -82,6 +82,7 @@ def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
     return {
         "request_id": request_id_of(request),
         "model_version": predictor.version,
+        "version": predictor.version,
         "profile": predictor.profile.name,
         "decision_threshold": predictor.threshold,
         "training_data": predictor.training_data,
@@ -121,31 +122,36 @@ def probe_router() -> APIRouter:
     return router
 
 
-def prediction_router(profile_name: str) -> APIRouter:
-    """/predict, /predict/batch and /model for one profile."""
-    single_model, batch_model = request_models(profile_name)
-    record = record_model(profile_name)
-    field_names = FieldNames.of(get_profile(profile_name))
-    examples: dict[str, Example] = {
-        name: {"summary": f"{name.title()} client payload", "value": value}
-        for name, value in get_profile(profile_name).examples.items()
+def _examples(profiles: list[Profile]) -> dict[str, Example]:
+    return {
+        name: {"summary": f"{name.title()} client payload ({profile.name})", "value": value}
+        for profile in profiles
+        for name, value in profile.examples.items()
     }
-    router = APIRouter(tags=["predictions"], responses=ERRORS)
+
+
+def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
+    """POST <prefix>/predict and <prefix>/predict/batch. With one profile, its routes; with
+    several (the unprefixed routes existing clients call), each body goes to the profile its
+    fields fit."""
+    router = APIRouter(prefix=prefix, tags=["predictions"], responses=ERRORS)
+    singles = {p.name: request_models(p.name)[0] for p in profiles}
+    batches = {p.name: request_models(p.name)[1] for p in profiles}
 
     @router.post(
         "/predict",
         response_model=PredictResponse,
         summary="Score one applicant",
-        openapi_extra=documented_body(single_model, examples),
+        openapi_extra=documented_body(list(singles.values()), _examples(profiles)),
     )
     async def predict(
         request: Request,
         state: State,
         client: Client,
-        predictor: LoadedPredictor,
-        body: Annotated[BaseModel, Depends(body_reader(single_model))],
+        read: Annotated[ProfileBody, Depends(body_reader(singles, profiles))],
     ) -> PredictResponse:
-        records = {0: body.data}  # type: ignore[attr-defined]
+        predictor = state.predictor_for(request, read.profile.name)
+        records = {0: read.body.data}  # type: ignore[attr-defined]
         decided = await _decide(request, state, client, predictor, records, batch=False)
         return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
 
@@ -153,20 +159,21 @@ def prediction_router(profile_name: str) -> APIRouter:
         "/predict/batch",
         response_model=BatchResponse,
         summary="Score many applicants",
-        openapi_extra=documented_body(batch_model),
+        openapi_extra=documented_body(list(batches.values())),
     )
     async def predict_batch(
         request: Request,
         state: State,
         client: Client,
-        predictor: LoadedPredictor,
-        body: Annotated[BaseModel, Depends(body_reader(batch_model))],
+        read: Annotated[ProfileBody, Depends(body_reader(batches, profiles))],
     ) -> BatchResponse:
-        items = body.data  # type: ignore[attr-defined]
+        predictor = state.predictor_for(request, read.profile.name)
+        items = read.body.data  # type: ignore[attr-defined]
         limit = state.settings.max_batch_records
         if len(items) > limit:
             raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
-        checked = await run_in_threadpool(check_records, record, items, field_names)
+        record, names = record_model(read.profile.name), FieldNames.of(read.profile)
+        checked = await run_in_threadpool(check_records, record, items, names)
         request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
         results: list[BatchItem | RejectedItem] = [
             RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
@@ -184,31 +191,37 @@ def prediction_router(profile_name: str) -> APIRouter:
             results=sorted(results, key=lambda result: result.index),
         )
 
-    feedback_model = feedback_request_model(profile_name)
+    return router
+
+
+def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
+    """POST <prefix>/feedback and GET <prefix>/model of one profile."""
+    router = APIRouter(prefix=prefix, tags=["predictions"], responses=ERRORS)
+    feedback_model = {profile.name: feedback_request_model(profile.name)}
 
     @router.post(
         "/feedback",
         response_model=FeedbackResponse,
         status_code=202,
-        summary="Record the actual outcome of an earlier decision",
-        openapi_extra=documented_body(feedback_model),
+        summary=f"Record the actual outcome of an earlier {profile.name} decision",
+        openapi_extra=documented_body(list(feedback_model.values())),
     )
     async def feedback(
         request: Request,
         state: State,
         client: Client,
-        body: Annotated[BaseModel, Depends(body_reader(feedback_model))],
+        read: Annotated[ProfileBody, Depends(body_reader(feedback_model, [profile]))],
     ) -> FeedbackResponse:
         if state.audit is None:
             raise AuditUnavailable("The audit log is not configured.")
-        record = body.model_dump(mode="json") | {
+        record = read.body.model_dump(mode="json") | {
             "feedback_id": request_id_of(request),
             "time": utc_now(),
-            "profile": profile_name,
+            "profile": profile.name,
             "client_id": client,
         }
         try:
-            await run_in_threadpool(state.audit.record_feedback, record)
+            await run_in_threadpool(state.audit.record_feedback, profile.name, record)
         except SpoolError as error:
             raise AuditUnavailable("The feedback could not be recorded; retry later.") from error
         return FeedbackResponse(
@@ -217,8 +230,10 @@ def prediction_router(profile_name: str) -> APIRouter:
             request_id=record["request_id"],
         )
 
-    @router.get("/model", summary="The model in service: version, data, metrics, threshold")
-    async def model(client: Client, predictor: LoadedPredictor) -> dict[str, Any]:
-        return predictor.public_metadata()
+    @router.get(
+        "/model", summary=f"The {profile.name} model in service: version, data, metrics, threshold"
+    )
+    async def model(request: Request, state: State, client: Client) -> dict[str, Any]:
+        return state.predictor_for(request, profile.name).public_metadata()
 
     return router

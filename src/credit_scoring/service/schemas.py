@@ -237,9 +237,10 @@ class _FeedbackBase(_Strict):
 def feedback_request_model(profile_name: str) -> type[BaseModel]:
     """POST /feedback body: which decision and what actually happened."""
     profile = get_profile(profile_name)
-    outcome: Any = _enum("ActualClass", profile.classes)
+    prefix = "".join(part.title() for part in profile_name.split("_"))
+    outcome: Any = _enum(f"{prefix}ActualClass", profile.classes)
     model: type[BaseModel] = create_model(
-        "FeedbackRequest",
+        f"{prefix}FeedbackRequest",
         __base__=_FeedbackBase,
         actual_class=(outcome, Field(description="The class the applicant turned out to be.")),
     )
@@ -284,6 +285,12 @@ class ItemResult(BaseModel):
     probabilities: dict[str, float]
     risk_probability: float = Field(ge=0, le=1)
     decision: Decision
+    score: float = Field(
+        ge=0, le=1, description="Compatibility (card client): risk_probability under its old name."
+    )
+    label: int = Field(
+        ge=0, le=1, description="Compatibility (card client): 1 when the decision is NEGADO."
+    )
 
 
 TRAINING_DATA_DESCRIPTION = (
@@ -292,11 +299,15 @@ TRAINING_DATA_DESCRIPTION = (
 )
 
 
+VERSION_DESCRIPTION = "Compatibility (English client): model_version under its old name."
+
+
 class PredictResponse(ItemResult):
     """POST /predict answer."""
 
     request_id: str
     model_version: str
+    version: str = Field(description=VERSION_DESCRIPTION)
     profile: str
     decision_threshold: float
     training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
@@ -332,6 +343,7 @@ class BatchResponse(BaseModel):
 
     request_id: str
     model_version: str
+    version: str = Field(description=VERSION_DESCRIPTION)
     profile: str
     decision_threshold: float
     training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)

@@ -13,14 +13,15 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CREDIT_", env_file=".env", extra="ignore")
 
-    profile: str = "credit_score"
     model_path: Path = Field(
-        default=Path("src/models/credit_score"),
-        description="A model version directory, or a profile folder holding LATEST.",
+        default=Path("src/models"),
+        description="A models folder holding <profile>/LATEST (every profile found is "
+        "served), a profile folder holding LATEST, or a model version directory.",
     )
     model_uri: str | None = Field(
         default=None,
-        description="s3://bucket/prefix/<version>/ fetched into model_path (a profile folder).",
+        description="s3://bucket/prefix/<version>/ (several: comma-separated), each fetched "
+        "into model_path/<profile>/.",
     )
     allow_synthetic_model: bool = Field(
         default=False,

@@ -4,36 +4,49 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from credit_scoring.profiles import get_profile
+from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
 from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
 from credit_scoring.service.metrics import Metrics
 from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.request_body import field_names
 from credit_scoring.service.settings import Settings
 
 
 @dataclass
 class ServiceState:
-    """Settings, the predictor (None until a model is loaded), keys and rate limits."""
+    """Settings, the profiles served and the models found for them (a predictor each once
+    loaded, or why not), keys and rate limits."""
 
     settings: Settings
     keys: KeyRing
     limiter: RateLimiter
     failed_keys: RateLimiter
+    profiles: list[Profile]
+    models: dict[str, Path]
     audit: AuditSink | None = None
-    predictor: Predictor | None = None
-    load_error: str | None = None
+    predictors: dict[str, Predictor] = field(default_factory=dict)
+    load_errors: dict[str, str] = field(default_factory=dict)
     metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
-        profile = get_profile(self.settings.profile)
-        names = profile.input_names + [c.alias for c in profile.inputs if c.alias]
+        names = {name for profile in self.profiles for name in field_names(profile)}
         self.metrics = Metrics(names, self.audit_status)
+
+    def predictor_for(self, request: Request, profile: str) -> Predictor:
+        """The profile's predictor, or 503 while it has no loaded model."""
+        predictor = self.predictors.get(profile)
+        if predictor is None:
+            why = "no model was found for it" if profile not in self.models else "see GET /ready"
+            raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
+        request.state.model_version = predictor.version
+        return predictor
 
     def audit_status(self) -> dict[str, Any] | None:
         """The audit sink's status, once it exists."""
@@ -43,13 +56,19 @@ class ServiceState:
         """Ready when the model is loaded and decisions can be recorded (spooled, and an
         upload thread running; a store outage alone does not stop decisions). Everyone sees
         the status and short reasons; ``detailed`` adds versions, errors and the audit state."""
-        details: dict[str, Any] = {}
-        reasons = []
-        if self.predictor is None:
+        reasons = [] if self.models else ["no_model"]
+        if set(self.predictors) != set(self.models):
             reasons.append("model_not_loaded")
-            details["model"] = self.load_error or "not loaded"
-        else:
-            details["model_version"] = self.predictor.version
+        details: dict[str, Any] = {
+            "models": {
+                name: (
+                    self.predictors[name].version
+                    if name in self.predictors
+                    else self.load_errors.get(name, "not loaded")
+                )
+                for name in self.models
+            }
+        }
         if self.audit is not None:
             details["audit"] = audit = self.audit.status()
             if not audit["spool_writable"]:
@@ -74,16 +93,6 @@ def service_state(request: Request) -> ServiceState:
     """The app's state, set by create_app."""
     state: ServiceState = request.app.state.service
     return state
-
-
-def loaded_predictor(
-    request: Request, state: Annotated[ServiceState, Depends(service_state)]
-) -> Predictor:
-    """The predictor, or 503 while no model is loaded."""
-    if state.predictor is None:
-        raise ModelNotReady("The model is not loaded; see GET /ready.")
-    request.state.model_version = state.predictor.version
-    return state.predictor
 
 
 def authenticated_client(
@@ -114,5 +123,4 @@ def authenticated_client(
 
 
 Client = Annotated[str, Depends(authenticated_client)]
-LoadedPredictor = Annotated[Predictor, Depends(loaded_predictor)]
 State = Annotated[ServiceState, Depends(service_state)]

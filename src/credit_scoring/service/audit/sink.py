@@ -30,9 +30,10 @@ def utc_now() -> str:
 
 
 class AuditSink:
-    """Spools for predictions and feedback, and the uploader that empties them."""
+    """Spools for each profile's predictions and feedback (``<spool dir>/<profile>/``), and the
+    uploader that empties them into the profile's partition of the store."""
 
-    def __init__(self, settings: Settings, store: ObjectStore | None) -> None:
+    def __init__(self, settings: Settings, store: ObjectStore | None, profiles: list[str]) -> None:
         instance = instance_id(settings)
         common: dict[str, Any] = {
             "segment_max_bytes": settings.audit_segment_max_bytes,
@@ -41,14 +42,14 @@ class AuditSink:
             "fsync": settings.audit_fsync,
         }
         self.spools = {
-            stream: Spool(settings.audit_spool_dir, stream, instance, **common)
+            (stream, profile): Spool(settings.audit_spool_dir / profile, stream, instance, **common)
             for stream in (PREDICTIONS, FEEDBACK)
+            for profile in profiles
         }
         self.uploader = (
             Uploader(
-                list(self.spools.values()),
+                [(profile, spool) for (_, profile), spool in self.spools.items()],
                 store,
-                settings.profile,
                 interval_seconds=settings.audit_upload_interval_seconds,
             )
             if store is not None
@@ -67,13 +68,13 @@ class AuditSink:
         if self.uploader is not None:
             self.uploader.stop(flush_seconds)
 
-    def record_decisions(self, records: list[dict[str, Any]]) -> None:
+    def record_decisions(self, profile: str, records: list[dict[str, Any]]) -> None:
         """Durably spool decision records (raises SpoolError if that is impossible)."""
-        self.spools[PREDICTIONS].append(records)
+        self.spools[(PREDICTIONS, profile)].append(records)
 
-    def record_feedback(self, record: dict[str, Any]) -> None:
+    def record_feedback(self, profile: str, record: dict[str, Any]) -> None:
         """Durably spool one ground-truth record."""
-        self.spools[FEEDBACK].append([record])
+        self.spools[(FEEDBACK, profile)].append([record])
 
     def _oldest_pending_age(self) -> float:
         """Seconds since the oldest record not yet uploaded was spooled (at most: its

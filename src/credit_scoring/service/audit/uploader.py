@@ -42,16 +42,14 @@ class Uploader:
 
     def __init__(
         self,
-        spools: list[Spool],
+        spools: list[tuple[str, Spool]],
         store: ObjectStore,
-        profile: str,
         *,
         interval_seconds: float = 2.0,
         max_backoff_seconds: float = 60.0,
     ) -> None:
         self.spools = spools
         self.store = store
-        self.profile = profile
         self.interval_seconds = interval_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.stats = UploadStats()
@@ -60,7 +58,7 @@ class Uploader:
 
     def start(self) -> None:
         """Recover what a crash left behind, then upload in the background."""
-        for spool in self.spools:
+        for _, spool in self.spools:
             recovered = spool.recover_orphans()
             if recovered:
                 logger.info("recovered %d audit segments left by a crash", recovered)
@@ -92,20 +90,20 @@ class Uploader:
 
     def upload_pending(self, *, force_rotate: bool = False) -> bool:
         """Rotate due segments and upload every finished one; False if the store failed."""
-        for spool in self.spools:
+        for profile, spool in self.spools:
             spool.rotate(force=force_rotate)
             spool.recover_orphans()
             for segment in spool.ready_segments():
-                if not self._upload(segment):
+                if not self._upload(profile, segment):
                     return False
         return True
 
-    def _upload(self, segment: Path) -> bool:
+    def _upload(self, profile: str, segment: Path) -> bool:
         with claimed(segment) as handle:
             if handle is None:
                 return True
             content = handle.read()
-            key = object_key(self.profile, segment)
+            key = object_key(profile, segment)
             try:
                 self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:
