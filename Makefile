@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 PROFILE ?= credit_score
 ROWS ?= 100000
 SEED ?= 42
-RAW_REAL := data/raw/$(PROFILE)/train.csv
-RAW_SYNTH := data/raw/$(PROFILE)/synthetic_train.csv
+RAW_REAL := data/raw/credit_score/train.csv
+RAW_SYNTH := data/raw/credit_score/synthetic_train.csv
 MODELS := src/models
 PORT ?= 8000
 
@@ -18,11 +18,9 @@ PORT ?= 8000
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: install ## set up (data, a quick model if none), start SeaweedFS and the API on port 8000
+run: install ## set up (data, a quick model per profile if none), start SeaweedFS and the API on port 8000
 	@[ -f $(RAW_REAL) ] || [ -f $(RAW_SYNTH) ] || $(MAKE) --no-print-directory data
-	@if [ ! -f $(MODELS)/$(PROFILE)/LATEST ]; then \
-		echo "no model yet: training with the quick preset (make train runs the full search)"; \
-		$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick; fi
+	$(BIN)/credit-scoring ensure-models --preset quick
 	$(BIN)/credit-scoring run-local --port $(PORT)
 
 $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
@@ -54,10 +52,10 @@ bench: install ## measure the latency, throughput, start and memory budgets (nee
 	@[ -f $(MODELS)/$(PROFILE)/LATEST ] || { echo "no model: run make train-quick first"; exit 2; }
 	$(BIN)/python bench/bench.py
 
-data: install ## generate the synthetic raw file unless a real train.csv is present
+data: install ## generate credit_score's synthetic raw file unless a real train.csv is present
 	@if [ -f $(RAW_REAL) ]; then echo "real data present: $(RAW_REAL); nothing to generate"; \
 	elif [ -f $(RAW_SYNTH) ]; then echo "synthetic data present: $(RAW_SYNTH)"; \
-	else $(BIN)/credit-scoring data --profile $(PROFILE) --rows $(ROWS) --seed $(SEED) --output $(RAW_SYNTH); fi
+	else $(BIN)/credit-scoring data --rows $(ROWS) --seed $(SEED) --output $(RAW_SYNTH); fi
 
 train: data ## full training: model comparison, tuning, threshold, report, artifact
 	$(BIN)/credit-scoring train --profile $(PROFILE)
@@ -65,10 +63,9 @@ train: data ## full training: model comparison, tuning, threshold, report, artif
 train-quick: data ## quick preset (no tuning, fewer folds) for a first model in minutes
 	$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick
 
-score: install ## score a raw file: make score INPUT=raw.csv OUTPUT=scored.csv [MODEL=dir]
+score: install ## score a raw file: make score [PROFILE=p INPUT=raw.csv OUTPUT=scored.csv MODEL=dir]
 	$(BIN)/credit-scoring score --profile $(PROFILE) $(if $(MODEL),--model $(MODEL),) \
-		--input $(or $(INPUT),$(shell [ -f $(RAW_REAL) ] && echo $(RAW_REAL) || echo $(RAW_SYNTH))) \
-		--output $(or $(OUTPUT),data/processed/$(PROFILE)/scored.csv)
+		$(if $(INPUT),--input $(INPUT),) --output $(or $(OUTPUT),data/processed/$(PROFILE)/scored.csv)
 
 clean: ## remove caches and generated reports (keeps data/raw and models)
 	rm -rf .pytest_cache .mypy_cache build dist src/*.egg-info data/processed

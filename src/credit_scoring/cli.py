@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from credit_scoring.logging_setup import configure_logging
-from credit_scoring.profiles import DEFAULT_PROFILE, get_profile
+from credit_scoring.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without the training libraries
+    from credit_scoring.ml.training import TrainConfig
 
 app = typer.Typer(
     help="Credit decision service: data, training, batch scoring, serving.",
@@ -40,7 +43,9 @@ def data(
     """Generate a synthetic raw file in the exact Kaggle train.csv format."""
     from credit_scoring.ml import synthetic
 
-    get_profile(profile)
+    hint = get_profile(profile).data_hint
+    if hint:
+        _fail(f"{profile} has no synthetic generator; it trains on real data only: {hint}")
     target = output or Path("data/raw") / profile / "synthetic_train.csv"
     side = synthetic.write(synthetic.generate(rows, seed), str(target))
     typer.echo(f"wrote {target} ({rows // 8 * 8} rows) and true probabilities {side}")
@@ -60,13 +65,15 @@ def train(
     recall_margin: Annotated[float, typer.Option(help="Safety margin added to it.")] = 0.01,
 ) -> None:
     """Train, evaluate and save a versioned artifact (and point LATEST at it)."""
-    from credit_scoring.ml.raw_data import RawFormatError, default_training_file
+    from credit_scoring.ml.raw_data import RawFormatError
     from credit_scoring.ml.training import PRESETS, TrainConfig
-    from credit_scoring.ml.training import train as run_training
 
     if preset not in PRESETS:
         _fail(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
-    path = data_path or default_training_file(get_profile(profile))
+    try:
+        path = data_path or _training_file(get_profile(profile))
+    except RawFormatError as error:
+        _fail(str(error))
     config = TrainConfig(
         data_path=path,
         profile=profile,
@@ -76,6 +83,15 @@ def train(
         target_recall=target_recall,
         recall_margin=recall_margin,
     )
+    _train_and_sign(config)
+
+
+def _train_and_sign(config: TrainConfig) -> Path:
+    """Train, report where the artifact went, and sign it when the key is set."""
+    from credit_scoring.ml.artifact import sign_artifact
+    from credit_scoring.ml.raw_data import RawFormatError
+    from credit_scoring.ml.training import train as run_training
+
     try:
         directory = run_training(config)
     except (RawFormatError, ValueError) as error:
@@ -83,12 +99,43 @@ def train(
     typer.echo(f"artifact: {directory}\nreport:   {directory / 'report.md'}")
     key = _signing_key()
     if key:
-        from credit_scoring.ml.artifact import sign_artifact
-
         sign_artifact(directory, key)
         typer.echo("signed with CREDIT_MODEL_SIGNING_KEY")
     else:
         typer.echo("not signed (no CREDIT_MODEL_SIGNING_KEY): `credit-scoring model sign` it")
+    return directory
+
+
+@app.command("ensure-models")
+def ensure_models(
+    preset: Annotated[str, typer.Option(help="full | quick | tiny")] = "quick",
+    models_root: Annotated[Path, typer.Option(help="Where artifacts go.")] = Path("src/models"),
+) -> None:
+    """Train a model for each profile that has none yet and whose data is at hand; say where
+    to get the data of the others (`make run` calls this)."""
+    from credit_scoring.ml.raw_data import RawFormatError
+    from credit_scoring.ml.training import TrainConfig
+
+    for profile in PROFILES.values():
+        if (models_root / profile.name / "LATEST").is_file():
+            typer.echo(f"{profile.name}: model present")
+            continue
+        try:
+            path = _training_file(profile)
+        except RawFormatError as error:
+            typer.echo(f"{profile.name}: not served ({error})")
+            continue
+        typer.echo(f"{profile.name}: no model yet; training with the {preset} preset on {path}")
+        config = TrainConfig(path, profile.name, models_root=models_root, preset=preset)
+        _train_and_sign(config)
+
+
+def _training_file(profile: Profile) -> Path:
+    """The profile's training file, from CREDIT_TRAINING_DATA or its usual places."""
+    from credit_scoring.ml.raw_data import default_training_file
+    from credit_scoring.service.settings import Settings
+
+    return default_training_file(profile, configured=Settings().training_data.get(profile.name))
 
 
 def _signing_key() -> str | None:
@@ -101,8 +148,11 @@ def _signing_key() -> str | None:
 
 @app.command()
 def score(
-    input_path: Annotated[Path, typer.Option("--input", help="Raw-format CSV to score.")],
     output: Annotated[Path, typer.Option(help="Where to write the scored CSV.")],
+    input_path: Annotated[
+        Optional[Path],
+        typer.Option("--input", help="Raw-format CSV to score (default: the training file)."),
+    ] = None,
     model: Annotated[
         Optional[Path], typer.Option(help="Version dir or profile folder (default: LATEST).")
     ] = None,
@@ -122,9 +172,10 @@ def score(
     from credit_scoring.ml.scoring import score_file
 
     try:
+        source = input_path or _training_file(get_profile(profile))
         artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
         summary = score_file(
-            artifact, input_path, output, chunk_rows=chunk_rows, per_customer=per_customer
+            artifact, source, output, chunk_rows=chunk_rows, per_customer=per_customer
         )
     except (ArtifactError, RawFormatError) as error:
         _fail(str(error))

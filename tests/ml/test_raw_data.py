@@ -13,7 +13,7 @@ from credit_scoring.ml.raw_data import (
     iter_raw_chunks,
     load_raw,
 )
-from credit_scoring.profiles import Profile
+from credit_scoring.profiles import Profile, get_profile
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -107,3 +107,15 @@ def test_real_file_is_preferred_over_synthetic(tmp_path: Path, profile: Profile)
     assert default_training_file(profile, tmp_path).name == "synthetic_train.csv"
     (folder / "train.csv").write_text("x")
     assert default_training_file(profile, tmp_path).name == "train.csv"
+
+
+def test_card_default_finds_its_file_or_says_where_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ../shared beside this folder
+    card = get_profile("card_default")
+    configured = tmp_path / "mine.csv"
+    configured.write_text("ID\n")
+    assert default_training_file(card, tmp_path, configured) == configured
+    with pytest.raises(RawFormatError, match="download UCI_Credit_Card.csv"):
+        default_training_file(card, tmp_path, tmp_path / "absent.csv")

@@ -97,8 +97,20 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
         raise _malformed(path, error) from None
 
 
-def default_training_file(profile: Profile, data_dir: str | Path = "data") -> Path:
-    """The real file when present, else the synthetic one (real data always wins)."""
+def default_training_file(
+    profile: Profile, data_dir: str | Path = "data", configured: Path | None = None
+) -> Path:
+    """The file to train on: ``configured`` (a setting), else the real file in
+    ``data/raw/<profile>/``, else the profile's other known places, else the synthetic file
+    (real data always wins). A profile without a generator and without data: RawFormatError
+    telling where to get it."""
     folder = Path(data_dir) / "raw" / profile.name
-    real = folder / REAL_NAME
-    return real if real.is_file() else folder / SYNTHETIC_NAME
+    candidates = [folder / REAL_NAME, *(Path(name) for name in profile.data_files)]
+    if configured is not None:
+        candidates.insert(0, configured)
+    found = next((path for path in candidates if path.is_file()), None)
+    if found is not None:
+        return found
+    if profile.data_hint:
+        raise RawFormatError(f"no {profile.name} training data: {profile.data_hint}")
+    return folder / SYNTHETIC_NAME

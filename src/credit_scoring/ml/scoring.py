@@ -89,7 +89,8 @@ def score_frame(
     canonical = artifact.pipeline[:1].transform(inputs)
     proba = artifact.pipeline[1:].predict_proba(canonical)
     chosen = artifact.metadata["threshold"] if threshold is None else threshold
-    decisions = decide(proba, profile.classes, profile.risk_index, chosen)
+    bands = artifact.metadata.get("risk_bands")
+    decisions = decide(proba, profile.classes, profile.risk_index, chosen, bands)
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
         out[KEY_COLUMN] = raw[KEY_COLUMN]

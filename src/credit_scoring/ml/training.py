@@ -154,7 +154,9 @@ class Trainer:
         return {
             "linear_baseline": linear_baseline(seed),
             "lightgbm": lightgbm(seed, **params),
-            "catboost": catboost(seed, iterations=preset.catboost_iterations),
+            "catboost": catboost(
+                seed, **({"iterations": preset.catboost_iterations} | self.profile.catboost_params)
+            ),
         }
 
     def compare(

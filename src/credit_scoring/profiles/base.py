@@ -58,7 +58,11 @@ class Profile:
     from clients but never reach the model (protected attributes), with the reason.
     ``cost_ratio`` sets the decision policy: the threshold of lowest expected cost when a
     missed risk case costs that many refused others; None: a target recall of the risk class.
-    ``lightgbm_params`` are the profile's starting LightGBM parameters (tuning may change them).
+    ``lightgbm_params`` and ``catboost_params`` are the profile's own model parameters
+    (LightGBM's tuning may change them; a preset's tree counts give way to them).
+    ``data_files`` are other places its training file may be (after ``data/raw/<profile>/
+    train.csv``); ``data_hint`` tells a user without one where to get it (a profile without a
+    hint has a synthetic generator instead).
     """
 
     name: str
@@ -74,6 +78,9 @@ class Profile:
     not_model_inputs: dict[str, str] = field(default_factory=dict)
     cost_ratio: float | None = None
     lightgbm_params: dict[str, Any] = field(default_factory=dict)
+    catboost_params: dict[str, Any] = field(default_factory=dict)
+    data_files: tuple[str, ...] = ()
+    data_hint: str = ""
     period_column: str | None = None
     periods: tuple[str, ...] = ()
     customer_constants: tuple[str, ...] = ()

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         description="s3://bucket/prefix/<version>/ (several: comma-separated), each fetched "
         "into model_path/<profile>/.",
     )
+    training_data: dict[str, Path] = Field(
+        default_factory=dict,
+        description='Training file per profile, as JSON: {"card_default": "/path/file.csv"}.',
+    )
     allow_synthetic_model: bool = Field(
         default=False,
         description="Serve a model trained on synthetic data (demonstrations only).",
