@@ -86,6 +86,8 @@ def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> 
         "linear_baseline",
         "lightgbm",
         "catboost",
+        "random_forest",
+        "xgboost",
         "stack_lightgbm_catboost",
     }
     assert metadata["training_data"]["kind"] == "synthetic" and "bayes_ceiling" in metrics

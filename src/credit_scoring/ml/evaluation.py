@@ -70,6 +70,14 @@ def decision_metrics(
     }
 
 
+def _normalised(proba: np.ndarray) -> np.ndarray:
+    """Probabilities clipped away from 0 and summing to one in float64 (XGBoost answers in
+    float32, whose rows miss 1 by a rounding error)."""
+    clipped = np.clip(np.asarray(proba, dtype="float64"), 1e-15, 1)
+    normalised: np.ndarray = clipped / clipped.sum(axis=1, keepdims=True)
+    return normalised
+
+
 def _auc(y: np.ndarray, proba: np.ndarray, labels: list[int]) -> float:
     """ROC AUC: of the second class for two classes, one-vs-rest averaged for more."""
     if len(labels) == 2:
@@ -110,7 +118,7 @@ def classification_metrics(
         "risk_vs_rest_auc": float(roc_auc_score(y == risk_index, proba[:, risk_index])),
         "risk_ks": ks_statistic(y == risk_index, proba[:, risk_index]),
         "brier": float(np.mean(np.sum((proba - one_hot) ** 2, axis=1))),
-        "log_loss": float(log_loss(y, np.clip(proba, 1e-15, 1), labels=labels)),
+        "log_loss": float(log_loss(y, _normalised(proba), labels=labels)),
         "per_class": per_class,
         "confusion_matrix": confusion_matrix(y, predicted, labels=labels).tolist(),
     }

@@ -9,6 +9,7 @@ import pandas as pd
 from catboost import CatBoostClassifier
 from lightgbm import LGBMClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
@@ -48,6 +49,30 @@ def lightgbm(seed: int, **params: Any) -> LGBMClassifier:
         "random_state": seed,
     }
     return LGBMClassifier(**(defaults | params))
+
+
+def random_forest(seed: int, trees: int) -> RandomForestClassifier:
+    """Random Forest, for comparison (scikit-learn's trees route missing values)."""
+    return RandomForestClassifier(
+        n_estimators=trees, min_samples_leaf=20, max_features="sqrt", n_jobs=2, random_state=seed
+    )
+
+
+def xgboost(seed: int, trees: int) -> Any:
+    """XGBoost (CPU histogram trees), for comparison only: it is a training dependency, never
+    imported by the service."""
+    from xgboost import XGBClassifier
+
+    return XGBClassifier(
+        n_estimators=trees,
+        learning_rate=0.05,
+        max_depth=6,
+        subsample=0.8,
+        colsample_bytree=0.8,
+        tree_method="hist",
+        n_jobs=2,
+        random_state=seed,
+    )
 
 
 def catboost(seed: int, **params: Any) -> CatBoostClassifier:
