@@ -110,14 +110,12 @@ def _policy_lines(
             f"{policy['cost_ratio']:g} times a refused other applicant"
         )
     else:
-        why = (
-            f"chosen on out-of-fold predictions for a target {risk} recall of "
-            f"{policy['target_recall']} (+ margin {policy['margin']})"
-        )
+        why = f"a target {risk} recall of {policy['target_recall']} (+ margin {policy['margin']})"
     lines = [
         "## Decision policy",
         "",
-        f"`NEGADO` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}.",
+        f"`NEGADO` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}, chosen on "
+        f"{policy['chosen_on']}.",
         "",
         f"On the test customers: {risk} recall **{decision['risk_recall']:.4f}**, precision "
         f"{decision['risk_precision']:.4f}, approval rate **{decision['approval_rate']:.4f}**, "

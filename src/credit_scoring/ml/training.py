@@ -165,13 +165,19 @@ class Trainer:
         }
 
     def compare(
-        self, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray, models: dict[str, Any]
-    ) -> dict[str, np.ndarray]:
-        """Out-of-fold probabilities of every candidate and of the stack."""
-        oof: dict[str, np.ndarray] = {}
+        self,
+        X: pd.DataFrame,
+        served: pd.DataFrame,
+        y: np.ndarray,
+        groups: np.ndarray,
+        models: dict[str, Any],
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Out-of-fold probabilities of every candidate and of the stack, on the training
+        rows as learnt from and as served (see ``grouped_oof``)."""
+        oof: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, model in models.items():
             start = time.monotonic()
-            oof[name] = grouped_oof(model, X, y, groups, self.preset.folds)
+            oof[name] = grouped_oof(model, X, y, groups, self.preset.folds, served)
             self._timed(f"cv_{name}", start)
         oof[STACK] = stacked_oof([oof["lightgbm"], oof["catboost"]], y, groups, self.preset.folds)
         return oof
@@ -185,7 +191,10 @@ class Trainer:
 
     def threshold_policy(self) -> dict[str, Any]:
         """How the threshold was chosen, for the metadata and the report."""
-        chosen_on = "out-of-fold predictions of the training customers"
+        chosen_on = (
+            "out-of-fold predictions of the training customers' records as the API receives "
+            "them (single raw records, no customer history)"
+        )
         if self.profile.cost_ratio is not None:
             return {"cost_ratio": self.profile.cost_ratio, "chosen_on": chosen_on}
         return {
@@ -258,22 +267,29 @@ class Trainer:
         )
         self._timed("tuning", start)
         models = self.candidates(tuned)
-        oof = self.compare(X_train, split.y_train, split.groups_train, models)
+        # The training rows as the API receives them: single raw records, no customer history.
+        X_served = encode.transform(raw.iloc[split.train_rows][profile.input_names])
+        oof = self.compare(X_train, X_served, split.y_train, split.groups_train, models)
         cv = {
-            name: classification_metrics(split.y_train, p, profile.classes, profile.risk_index)
-            for name, p in oof.items()
+            name: classification_metrics(split.y_train, learnt, profile.classes, profile.risk_index)
+            for name, (learnt, _) in oof.items()
         }
         chosen = min(SHIPPABLE, key=lambda name: cv[name]["log_loss"])
-        is_risk, risk_oof = split.y_train == profile.risk_index, oof[chosen][:, profile.risk_index]
-        threshold = self.threshold(is_risk, risk_oof)
-        self.bands = risk_bands(risk_oof, threshold) if profile.banded else None
+        served_oof = oof[chosen][1]
+        is_risk, risk_served = (
+            split.y_train == profile.risk_index,
+            served_oof[:, profile.risk_index],
+        )
+        threshold = self.threshold(is_risk, risk_served)
+        self.bands = risk_bands(risk_served, threshold) if profile.banded else None
         if profile.not_model_inputs:
             self.fairness = self.protected_comparison(split, tuned)
-        model = self.fit_final(chosen, models, X_train, split.y_train, oof)
+        learnt_oof = {name: learnt for name, (learnt, _) in oof.items()}
+        model = self.fit_final(chosen, models, X_train, split.y_train, learnt_oof)
         pipeline = serving_pipeline(profile, model)
         pipeline.steps[:-1] = encode.steps
         return self._evaluate_and_save(
-            pipeline, raw, split, threshold, chosen, cv, oof[chosen], tuned, trials
+            pipeline, raw, split, threshold, chosen, cv, served_oof, tuned, trials
         )
 
     def _evaluate_and_save(

@@ -28,26 +28,42 @@ TREES_FOR_RATE = {0.03: 650, 0.05: 400, 0.08: 250}
 
 
 def grouped_oof(
-    estimator: Any, X: pd.DataFrame, y: np.ndarray, groups: np.ndarray, folds: int
-) -> np.ndarray:
-    """Out-of-fold class probabilities with folds that never split a customer."""
-    proba = np.zeros((len(y), len(np.unique(y))))
+    estimator: Any,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    groups: np.ndarray,
+    folds: int,
+    served: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold class probabilities with folds that never split a customer: of the rows
+    ``X`` (what the model learns from), and of the same rows as ``served`` (as the API
+    receives them; ``X`` when not given), each from the fold model that never saw them."""
+    served = X if served is None else served
+    proba, proba_served = np.zeros((len(y), len(np.unique(y)))), np.zeros(
+        (len(y), len(np.unique(y)))
+    )
     for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
         model = clone(estimator).fit(X.iloc[train], y[train])
         proba[test] = model.predict_proba(X.iloc[test])
-    return proba
+        proba_served[test] = model.predict_proba(served.iloc[test])
+    return proba, proba_served
 
 
 def stacked_oof(
-    base_oof: list[np.ndarray], y: np.ndarray, groups: np.ndarray, folds: int
-) -> np.ndarray:
-    """Out-of-fold probabilities of the stacking meta-model over base OOF predictions."""
-    meta = np.hstack([log_proba(p) for p in base_oof])
-    proba = np.zeros((len(y), len(np.unique(y))))
+    base_oof: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, groups: np.ndarray, folds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities of the stacking meta-model over base OOF predictions, for the
+    rows as learnt from and as served (see ``grouped_oof``)."""
+    meta = np.hstack([log_proba(learnt) for learnt, _ in base_oof])
+    meta_served = np.hstack([log_proba(served) for _, served in base_oof])
+    proba, proba_served = np.zeros((len(y), len(np.unique(y)))), np.zeros(
+        (len(y), len(np.unique(y)))
+    )
     for train, test in GroupKFold(n_splits=folds).split(meta, y, groups):
         model = LogisticRegression(max_iter=2000).fit(meta[train], y[train])
         proba[test] = model.predict_proba(meta[test])
-    return proba
+        proba_served[test] = model.predict_proba(meta_served[test])
+    return proba, proba_served
 
 
 def tune_lightgbm(
@@ -72,7 +88,7 @@ def tune_lightgbm(
     candidate: dict[str, Any] = {}
     while seconds > 0 and time.monotonic() - start + longest_trial <= seconds:
         trial_start = time.monotonic()
-        proba = grouped_oof(lightgbm(seed, **candidate), X, y, groups, folds)
+        proba, _ = grouped_oof(lightgbm(seed, **candidate), X, y, groups, folds)
         longest_trial = max(longest_trial, time.monotonic() - trial_start)
         loss = float(log_loss(y, proba))
         trials.append({"params": candidate, "log_loss": loss})
