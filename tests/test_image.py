@@ -16,7 +16,6 @@ import httpx
 import pytest
 import yaml
 
-from credit_scoring.ml.artifact import point_latest
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from credit_scoring.service.auth import hash_key
 from tests.conftest import SIGNING_KEY
@@ -51,13 +50,11 @@ def engine() -> ImageEngine:
 
 
 @pytest.fixture(scope="module")
-def image(engine: ImageEngine, trained_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The Dockerfile built from the checkout, with a trained model in src/models as prescribed."""
+def image(engine: ImageEngine, both_models: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The Dockerfile built from the checkout, with both profiles' models in src/models."""
     context = tmp_path_factory.mktemp("context") / "checkout"
     shutil.copytree(ROOT, context, ignore=IGNORED)
-    model = context / "src" / "models" / "credit_score" / trained_dir.name
-    shutil.copytree(trained_dir, model)
-    point_latest(model)
+    shutil.copytree(both_models, context / "src" / "models", dirs_exist_ok=True)
     engine.build(context, TAG)
     return TAG
 
@@ -137,9 +134,14 @@ def test_image_serves_as_non_root_and_is_healthy(
     seconds = served.ready_after()
     assert seconds is not None, served.log.read_text()[-3000:]
     assert seconds <= budget, f"ready after {seconds:.2f} s"
-    for name in ("credit_score_english", "credit_score_portuguese"):
+    for name, profile in (
+        ("credit_score_english", "credit_score"),
+        ("credit_score_portuguese", "credit_score"),
+        ("card_default", "card_default"),
+    ):
         answer = httpx.post(f"{served.url}/predict", json=seed(name), headers=HEADERS, timeout=10)
         assert answer.status_code == 200, (name, answer.text)
+        assert answer.json()["profile"] == profile
         assert answer.json()["decision"] in ("APROVADO", "NEGADO")
     serving = served.serving()
     assert serving, "no serving process found"
