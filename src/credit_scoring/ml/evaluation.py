@@ -57,8 +57,9 @@ def risk_bands(risk_proba: np.ndarray, threshold: float) -> dict[str, Any]:
 
 def decision_metrics(
     is_risk: np.ndarray, risk_proba: np.ndarray, threshold: float
-) -> dict[str, float]:
-    """Recall and precision of the risk class, and the approval rate, at a threshold."""
+) -> dict[str, Any]:
+    """Recall and precision of the risk class, the approval rate, the risk rate among the
+    approved, and the confusion matrix of the decision, at a threshold."""
     denied = risk_proba >= threshold
     risk = is_risk.astype(bool)
     return {
@@ -67,6 +68,11 @@ def decision_metrics(
         "risk_precision": float(risk[denied].mean()) if denied.any() else float("nan"),
         "approval_rate": float(1 - denied.mean()),
         "risk_rate_among_approved": float(risk[~denied].mean()) if (~denied).any() else 0.0,
+        # rows: actual other / actual risk; columns: approved / denied
+        "confusion_at_threshold": [
+            [int((~risk & ~denied).sum()), int((~risk & denied).sum())],
+            [int((risk & ~denied).sum()), int((risk & denied).sum())],
+        ],
     }
 
 

@@ -122,6 +122,13 @@ def _policy_lines(
         f"{risk} rate among the approved **{decision['risk_rate_among_approved']:.4f}**; "
         f"KS {test['risk_ks']:.4f}.",
         "",
+        "| actual \\ decision | APROVADO | NEGADO |",
+        "|---|---|---|",
+        *(
+            f"| {name} | {row[0]} | {row[1]} |"
+            for name, row in zip((f"not {risk}", risk), decision["confusion_at_threshold"])
+        ),
+        "",
     ]
     bands = metadata.get("risk_bands")
     if bands:
