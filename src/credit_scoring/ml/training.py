@@ -152,8 +152,7 @@ class Trainer:
     def candidates(self, lightgbm_params: dict[str, Any]) -> dict[str, Any]:
         """The models compared under grouped cross-validation."""
         seed, preset = self.config.seed, self.preset
-        params = {"n_estimators": preset.lightgbm_trees} | self.profile.lightgbm_params
-        params |= lightgbm_params
+        params = self.lightgbm_start() | lightgbm_params
         return {
             "linear_baseline": linear_baseline(seed),
             "lightgbm": lightgbm(seed, **params),
@@ -163,6 +162,10 @@ class Trainer:
             "random_forest": random_forest(seed, preset.comparison_trees),
             "xgboost": xgboost(seed, preset.comparison_trees),
         }
+
+    def lightgbm_start(self) -> dict[str, Any]:
+        """LightGBM's parameters before tuning: the preset's trees, then the profile's own."""
+        return {"n_estimators": self.preset.lightgbm_trees} | self.profile.lightgbm_params
 
     def compare(
         self,
@@ -264,6 +267,7 @@ class Trainer:
             split.groups_train,
             seconds=self.preset.tune_seconds,
             seed=config.seed,
+            start_params=self.lightgbm_start(),
         )
         self._timed("tuning", start)
         models = self.candidates(tuned)

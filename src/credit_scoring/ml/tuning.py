@@ -74,11 +74,14 @@ def tune_lightgbm(
     seconds: float,
     seed: int,
     folds: int = 3,
+    start_params: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Random search (defaults first) by grouped-CV log loss within ``seconds``.
+    """Random search by grouped-CV log loss within ``seconds``: ``start_params`` (the
+    profile's own) first, then random changes to them.
 
     A new trial starts only if the longest trial so far would still fit in the budget.
     """
+    base = start_params or {}
     rng = np.random.default_rng(seed)
     best: dict[str, Any] = {}
     best_loss = np.inf
@@ -88,7 +91,7 @@ def tune_lightgbm(
     candidate: dict[str, Any] = {}
     while seconds > 0 and time.monotonic() - start + longest_trial <= seconds:
         trial_start = time.monotonic()
-        proba, _ = grouped_oof(lightgbm(seed, **candidate), X, y, groups, folds)
+        proba, _ = grouped_oof(lightgbm(seed, **(base | candidate)), X, y, groups, folds)
         longest_trial = max(longest_trial, time.monotonic() - trial_start)
         loss = float(log_loss(y, proba))
         trials.append({"params": candidate, "log_loss": loss})
