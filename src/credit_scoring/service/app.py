@@ -72,8 +72,9 @@ def load_models(state: ServiceState) -> None:
     for profile, directory in state.models.items():
         try:
             predictor = load_predictor(state.settings, profile, directory)
-        except (ArtifactError, ImportError, OSError, ValueError) as error:
-            state.load_errors[profile] = str(error)
+        except (ArtifactError, ImportError, OSError, ValueError, AttributeError) as error:
+            # ImportError / AttributeError: pickled by a version whose classes moved; retrain
+            state.load_errors[profile] = f"{type(error).__name__}: {error}"
             logger.error("%s model not loaded: %s", profile, error)
             continue
         state.predictors[profile] = predictor
