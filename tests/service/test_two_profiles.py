@@ -122,3 +122,14 @@ def test_a_card_batch_at_the_unprefixed_route(both: TestClient) -> None:
 def test_ready_names_both_models(both: TestClient) -> None:
     ready = both.get("/ready", headers=HEADERS).json()
     assert set(ready["models"]) == {"credit_score", "card_default"} and ready["status"] == "ready"
+
+
+def test_metrics_and_model_name_the_profile(both: TestClient) -> None:
+    both.post("/predict", json=seed("card_default"), headers=HEADERS)
+    metrics = both.get("/metrics").text
+    decisions = [
+        line for line in metrics.splitlines() if line.startswith("credit_predictions_total")
+    ]
+    assert any('profile="card_default"' in line for line in decisions), decisions
+    assert both.get("/v1/card_default/model", headers=HEADERS).json()["profile"] == "card_default"
+    assert both.get("/model", headers=HEADERS).json()["profile"] == "credit_score"

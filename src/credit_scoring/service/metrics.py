@@ -77,13 +77,14 @@ class Metrics:
         )
         self.predictions = Counter(
             "credit_predictions_total",
-            "Decisions by class and decision",
-            ["credit_class", "decision"],
+            "Decisions by profile, class and decision",
+            ["profile", "credit_class", "decision"],
             registry=self.registry,
         )
         self.risk = Histogram(
             "credit_risk_probability",
-            "Predicted probability of the risk class",
+            "Predicted probability of the risk class, by profile",
+            ["profile"],
             buckets=tuple(i / 10 for i in range(1, 11)),
             registry=self.registry,
         )
@@ -107,12 +108,16 @@ class Metrics:
         self.latency.labels(route, method).observe(seconds)
 
     def observe_decisions(
-        self, classes: Iterable[str], decisions: Iterable[str], risks: Iterable[float]
+        self,
+        profile: str,
+        classes: Iterable[str],
+        decisions: Iterable[str],
+        risks: Iterable[float],
     ) -> None:
-        """Count decisions and record their risk probabilities."""
+        """Count a profile's decisions and record their risk probabilities."""
         for credit_class, decision, risk in zip(classes, decisions, risks):
-            self.predictions.labels(credit_class, decision).inc()
-            self.risk.observe(risk)
+            self.predictions.labels(profile, credit_class, decision).inc()
+            self.risk.labels(profile).observe(risk)
 
     def observe_invalid(self, fields: Iterable[str]) -> None:
         """Count rejected fields; names a client made up are counted as one label."""

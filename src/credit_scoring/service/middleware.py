@@ -162,6 +162,7 @@ class RequestContextMiddleware:
             extra={
                 "request_id": request_id,
                 "client_id": state.get("client_id"),
+                "profile": state.get("profile"),
                 "method": method,
                 "route": route,
                 "status": status,

@@ -62,7 +62,7 @@ def fitting_profile(document: Any, profiles: list[Profile]) -> Profile:
     if overlap[best.name]:
         return best
     hints = "; ".join(
-        f"{p.name} (e.g. {', '.join(p.input_names[:4])}; POST /v1/{p.name}/predict)"
+        f"{p.name} (e.g. {', '.join(_model_inputs(p)[:4])}; POST /v1/{p.name}/predict)"
         for p in profiles
     )
     raise RequestValidationError(
@@ -74,6 +74,10 @@ def fitting_profile(document: Any, profiles: list[Profile]) -> Profile:
             }
         ]
     )
+
+
+def _model_inputs(profile: Profile) -> list[str]:
+    return [name for name in profile.input_names if name not in profile.not_model_inputs]
 
 
 def field_names(profile: Profile) -> set[str]:

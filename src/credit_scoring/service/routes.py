@@ -68,7 +68,9 @@ async def _decide(
     )
     decided = await run_in_threadpool(decide_and_record, predictor, state.audit, records, context)
     scored = decided.scored
-    state.metrics.observe_decisions(scored.credit_class, scored.decision, scored.risk_probability)
+    state.metrics.observe_decisions(
+        predictor.profile.name, scored.credit_class, scored.decision, scored.risk_probability
+    )
     return decided
 
 
