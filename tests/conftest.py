@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from credit_scoring.ml import synthetic
+from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
 from credit_scoring.ml.training import TrainConfig, train
 from credit_scoring.service.audit.local_store import LocalSeaweed, Ports

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from credit_scoring.ml import synthetic
+from credit_scoring.profiles import credit_score_synthetic as synthetic
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 

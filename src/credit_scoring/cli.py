@@ -41,7 +41,7 @@ def data(
     output: Annotated[Optional[Path], typer.Option(help="Output CSV path.")] = None,
 ) -> None:
     """Generate a synthetic raw file in the exact Kaggle train.csv format."""
-    from credit_scoring.ml import synthetic
+    from credit_scoring.profiles import credit_score_synthetic as synthetic
 
     hint = get_profile(profile).data_hint
     if hint:

@@ -7,12 +7,13 @@ import math
 import pandas as pd
 import pytest
 
-from credit_scoring.ml.parsing import format_loan_list, loan_items, parse_column
+from credit_scoring.ml.parsing import parse_column
 from credit_scoring.profiles import Profile
+from credit_scoring.profiles.credit_score_parsing import format_loan_list, loan_items
 
 
 def parse(profile: Profile, name: str, values: list[object]) -> list[object]:
-    parsed = parse_column(pd.Series(values, dtype=object), profile.input(name))
+    parsed = parse_column(pd.Series(values, dtype=object), profile.input(name), profile)
     return [None if (isinstance(v, float) and math.isnan(v)) else v for v in parsed]
 
 
@@ -94,7 +95,7 @@ def test_credit_history_age_from_text_or_months(profile: Profile) -> None:
 
 
 def test_numeric_series_pass_through_and_are_range_checked(profile: Profile) -> None:
-    parsed = parse_column(pd.Series([30.0, 8153.0, float("nan")]), profile.input("Age"))
+    parsed = parse_column(pd.Series([30.0, 8153.0, float("nan")]), profile.input("Age"), profile)
     assert parsed.iloc[0] == 30 and parsed.iloc[1:].isna().all()
 
 
@@ -117,6 +118,6 @@ def test_parsing_canonical_values_again_changes_nothing(
     profile: Profile, raw_frame: pd.DataFrame
 ) -> None:
     for column in profile.inputs:
-        once = parse_column(raw_frame[column.name], column)
-        twice = parse_column(once, column)
+        once = parse_column(raw_frame[column.name], column, profile)
+        twice = parse_column(once, column, profile)
         pd.testing.assert_series_equal(once, twice, check_dtype=False, obj=column.name)

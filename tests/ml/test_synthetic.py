@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_scoring.ml import synthetic
+from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.profiles import Profile
 from credit_scoring.profiles import credit_score as cs
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from credit_scoring.ml.parsing import split_loan_text
+from credit_scoring.profiles.credit_score_parsing import split_loan_text
 from credit_scoring.profiles import ColumnKind, Profile
 from credit_scoring.service.app import create_app
 from credit_scoring.service.errors import MAX_LISTED_ERRORS

@@ -39,7 +39,7 @@ from credit_scoring.ml.models import (
 )
 from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
 from credit_scoring.ml.raw_data import load_raw
-from credit_scoring.ml.synthetic import true_proba_path
+from credit_scoring.profiles.credit_score_synthetic import true_proba_path
 from credit_scoring.ml.tuning import grouped_oof, stacked_oof, tune_lightgbm
 from credit_scoring.profiles import Profile, get_profile
 

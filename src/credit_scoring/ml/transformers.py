@@ -40,7 +40,10 @@ class RecordCleaner(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         if missing:
             raise InputColumnsError(f"missing input columns: {', '.join(missing)}")
         return pd.DataFrame(
-            {column.name: parse_column(X[column.name], column) for column in profile.inputs},
+            {
+                column.name: parse_column(X[column.name], column, profile)
+                for column in profile.inputs
+            },
             index=X.index,
         )
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 
 class ColumnKind(str, Enum):
     """How a model input is parsed from its raw form."""
@@ -42,6 +45,18 @@ class InputColumn:
     unknown_answers: tuple[str, ...] = ()
     required: bool = True
 
+    def within_range(self, numbers: pd.Series) -> pd.Series:
+        """Numbers outside the valid range become NaN (numpy: cheap for one row too)."""
+        array = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        low = -np.inf if self.minimum is None else self.minimum
+        high = np.inf if self.maximum is None else self.maximum
+        with np.errstate(invalid="ignore"):
+            valid = (array >= low) & (array <= high)
+        return pd.Series(np.where(valid, array, np.nan), index=numbers.index)
+
+
+Parser = Callable[[pd.Series, InputColumn], pd.Series]
+
 
 RISK_BANDS: tuple[str, ...] = ("Poor", "Standard", "Good")
 
@@ -54,7 +69,8 @@ class Profile:
     profile): the shared ``ml`` code knows no column of any profile. ``classes`` are the
     model's outcomes; a two-outcome profile answers with a risk band of ``RISK_BANDS``
     cut from the risk probability. ``target_labels`` maps raw target values to classes
-    (when the file does not spell the class names). ``not_model_inputs`` are accepted
+    (when the file does not spell the class names). ``parsers`` parse the profile's own
+    column kinds (numbers and categories have shared parsers). ``not_model_inputs`` are accepted
     from clients but never reach the model (protected attributes), with the reason.
     ``cost_ratio`` sets the decision policy: the threshold of lowest expected cost when a
     missed risk case costs that many refused others; None: a target recall of the risk class.
@@ -74,6 +90,7 @@ class Profile:
     group_column: str | None
     description: str
     features: Callable[[Profile], Any]
+    parsers: dict[ColumnKind, Parser] = field(default_factory=dict)
     target_labels: dict[str, str] = field(default_factory=dict)
     not_model_inputs: dict[str, str] = field(default_factory=dict)
     cost_ratio: float | None = None

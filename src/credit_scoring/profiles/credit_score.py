@@ -6,6 +6,7 @@ from typing import Any
 
 from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
 from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
+from credit_scoring.profiles.credit_score_parsing import parse_history_age, parse_loan_list
 
 N = ColumnKind.NUMBER
 C = ColumnKind.CATEGORY
@@ -297,6 +298,10 @@ CREDIT_SCORE = Profile(
     group_column="Customer_ID",
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
     features=CreditScoreFeatures,
+    parsers={
+        ColumnKind.HISTORY_AGE: parse_history_age,
+        ColumnKind.LOAN_LIST: parse_loan_list,
+    },
     period_column="Month",
     periods=MONTHS,
     # Credit_Mix is constant per customer, but it is deliberately not filled from the

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.decision import DENIED, decide
-from credit_scoring.ml.parsing import format_loan_list
+from credit_scoring.profiles.credit_score_parsing import format_loan_list
 from credit_scoring.profiles import ColumnKind, Profile, get_profile
 
 

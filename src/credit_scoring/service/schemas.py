@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from credit_scoring.ml.parsing import history_text_months, split_loan_text
+from credit_scoring.profiles.credit_score_parsing import history_text_months, split_loan_text
 from credit_scoring.profiles import ColumnKind, InputColumn, Profile, get_profile
 
 
