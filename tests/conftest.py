@@ -13,7 +13,7 @@ from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
 from credit_scoring.ml.training import TrainConfig, train
 from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
-from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles import CARD_DEFAULT, Profile, get_profile
 
 
 SIGNING_KEY = "test-model-signing-key-0123456789"
@@ -75,7 +75,7 @@ def card_dir(uci_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     """A tiny-preset card_default artifact trained on the sample, signed."""
     root = tmp_path_factory.mktemp("card_models")
     config = TrainConfig(
-        data_path=uci_sample, profile="card_default", models_root=root, preset="tiny", seed=1
+        data_path=uci_sample, profile=CARD_DEFAULT, models_root=root, preset="tiny", seed=1
     )
     return sign_artifact(train(config), SIGNING_KEY)
 

@@ -19,7 +19,17 @@ app = typer.Typer(
     add_completion=False,
 )
 
-ProfileOption = Annotated[str, typer.Option(help="Dataset profile.")]
+
+def _known_profile(name: str) -> str:
+    """A profile name the CLI accepts, or a usage error naming the known ones."""
+    if name not in PROFILES:
+        raise typer.BadParameter(f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    return name
+
+
+ProfileOption = Annotated[
+    str, typer.Option(help=f"Dataset profile: {', '.join(PROFILES)}.", callback=_known_profile)
+]
 
 
 def _fail(message: str) -> NoReturn:
@@ -70,13 +80,14 @@ def train(
 
     if preset not in PRESETS:
         _fail(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    chosen = get_profile(profile)
     try:
-        path = data_path or _training_file(get_profile(profile))
+        path = data_path or _training_file(chosen)
     except RawFormatError as error:
         _fail(str(error))
     config = TrainConfig(
         data_path=path,
-        profile=profile,
+        profile=chosen,
         models_root=models_root,
         preset=preset,
         seed=seed,
@@ -126,7 +137,7 @@ def ensure_models(
             typer.echo(f"{profile.name}: not served ({error})")
             continue
         typer.echo(f"{profile.name}: no model yet; training with the {preset} preset on {path}")
-        config = TrainConfig(path, profile.name, models_root=models_root, preset=preset)
+        config = TrainConfig(path, profile, models_root=models_root, preset=preset)
         _train_and_sign(config)
 
 

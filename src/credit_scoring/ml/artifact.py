@@ -21,6 +21,8 @@ from typing import Any
 
 import joblib
 
+from credit_scoring.profiles.base import Profile
+
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 LATEST_FILE = "LATEST"
@@ -44,6 +46,12 @@ class Artifact:
     def version(self) -> str:
         """The artifact's version name."""
         return str(self.metadata["version"])
+
+    @property
+    def profile(self) -> Profile:
+        """The profile the Pipeline was trained for (its record cleaner carries it)."""
+        profile: Profile = self.pipeline.steps[0][1].profile
+        return profile
 
 
 def sha256_of(path: Path) -> str:

@@ -21,7 +21,7 @@ from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset
 from credit_scoring.ml.decision import decide
 from credit_scoring.ml.raw_data import RawFormatError, iter_raw_chunks
-from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles import Profile
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def score_frame(
     per_customer: bool = False,
 ) -> pd.DataFrame:
     """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
-    profile = get_profile(artifact.metadata["profile"])
+    profile = artifact.profile
     inputs = clean_dataset(raw, profile) if per_customer else raw[profile.input_names]
     # The Pipeline's own record cleaning, once: its output is both what the model reads and
     # what tells which values it could not read.
@@ -119,7 +119,7 @@ def score_file(
     ``per_customer`` applies the per-customer cleaning when the file allows it; without
     it (or without customer and month columns) every row is scored on its own.
     """
-    profile = get_profile(artifact.metadata["profile"])
+    profile = artifact.profile
     target.parent.mkdir(parents=True, exist_ok=True)
     chunks = iter_raw_chunks(source, profile, chunk_rows)
     first = next(chunks, None)

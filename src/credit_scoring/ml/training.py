@@ -41,7 +41,7 @@ from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
 from credit_scoring.ml.raw_data import load_raw
 from credit_scoring.profiles.credit_score_synthetic import true_proba_path
 from credit_scoring.ml.tuning import grouped_oof, stacked_oof, tune_lightgbm
-from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles import CREDIT_SCORE, Profile
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class TrainConfig:
     """Everything a training run needs to know."""
 
     data_path: Path
-    profile: str = "credit_score"
+    profile: Profile = CREDIT_SCORE
     models_root: Path = Path("src/models")
     preset: str = "full"
     seed: int = 42
@@ -139,7 +139,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig) -> None:
         self.config = config
-        self.profile: Profile = get_profile(config.profile)
+        self.profile: Profile = config.profile
         self.preset = PRESETS[config.preset]
         self.timings: dict[str, float] = {}
         self.bands: dict[str, Any] | None = None

@@ -19,4 +19,13 @@ def get_profile(name: str) -> Profile:
         raise ValueError(f"unknown profile {name!r}; known profiles: {known}") from None
 
 
-__all__ = ["ColumnKind", "InputColumn", "Profile", "PROFILES", "DEFAULT_PROFILE", "get_profile"]
+__all__ = [
+    "CARD_DEFAULT",
+    "CREDIT_SCORE",
+    "ColumnKind",
+    "InputColumn",
+    "Profile",
+    "PROFILES",
+    "DEFAULT_PROFILE",
+    "get_profile",
+]

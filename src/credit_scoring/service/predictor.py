@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.decision import DENIED, decide
 from credit_scoring.profiles.credit_score_parsing import format_loan_list
-from credit_scoring.profiles import ColumnKind, Profile, get_profile
+from credit_scoring.profiles import ColumnKind, Profile
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Predictor:
 
     def __init__(self, artifact: Artifact, threshold_override: float | None = None) -> None:
         self.artifact = artifact
-        self.profile: Profile = get_profile(artifact.metadata["profile"])
+        self.profile: Profile = artifact.profile
         self.threshold = float(
             artifact.metadata["threshold"] if threshold_override is None else threshold_override
         )
