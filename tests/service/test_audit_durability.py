@@ -137,7 +137,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_decision(
         first.kill()
         time.sleep(0.5)
     assert load.accepted
-    spooled = list((tmp_path / "data" / "spool").glob("predictions-*"))
+    spooled = list((tmp_path / "data" / "spool" / "credit_score").glob("predictions-*"))
     assert spooled, "the kill should leave records in the spool"
     second = LiveServer(env | {"CREDIT_AUDIT_SEGMENT_MAX_SECONDS": "0.5"}, cwd=tmp_path)
     try:
@@ -168,7 +168,8 @@ def test_a_running_task_adopts_the_spool_of_a_killed_one(
         with Load(dying.url, english) as load:
             time.sleep(4)
             dying.kill()
-        assert list(tmp_path.glob("predictions-*task_a*.part")), "leftovers of the dead task"
+        leftovers = (tmp_path / "credit_score").glob("predictions-*task_a*.part")
+        assert list(leftovers), "leftovers of the dead task"
         wait_for_empty_backlog(survivor.url)
     finally:
         survivor.stop()

@@ -13,8 +13,8 @@ from tests.service.live import LiveServer
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_nothing(trained_dir: Path, tmp_path: Path) -> None:
-    server = LiveServer(live_env(trained_dir, CREDIT_RATE_LIMIT_PER_MINUTE="1000000"), cwd=tmp_path)
+def test_schemathesis_finds_nothing(both_models: Path, tmp_path: Path) -> None:
+    server = LiveServer(live_env(both_models, CREDIT_RATE_LIMIT_PER_MINUTE="1000000"), cwd=tmp_path)
     try:
         run = subprocess.run(
             [

@@ -51,15 +51,16 @@ def _sent_names(document: Any) -> set[str]:
     return {str(name) for record in records if isinstance(record, dict) for name in record}
 
 
-def fitting_profile(document: Any, profiles: list[Profile]) -> Profile:
-    """The profile whose field names (or aliases) the body's record uses most; a 422 that
-    names each profile's fields when it uses none of any."""
+def fitting_profile(document: Any, profiles: list[Profile], *, batch: bool = False) -> Profile:
+    """The profile whose field names (or aliases) the body's record uses most. When it uses
+    none of any: a batch goes to the first profile (each item is then rejected on its own),
+    a single record gets a 422 that names each profile's fields."""
     if len(profiles) == 1:
         return profiles[0]
     sent = _sent_names(document)
     overlap = {p.name: len(sent & field_names(p)) for p in profiles}
     best = max(profiles, key=lambda p: overlap[p.name])
-    if overlap[best.name]:
+    if overlap[best.name] or batch:
         return best
     hints = "; ".join(
         f"{p.name} (e.g. {', '.join(_model_inputs(p)[:4])}; POST /v1/{p.name}/predict)"
@@ -97,13 +98,15 @@ BodyReader = Callable[[Request], Coroutine[Any, Any, ProfileBody]]
 
 
 def _document_and_profile(
-    raw: bytes, content_type: str | None, profiles: list[Profile]
+    raw: bytes, content_type: str | None, profiles: list[Profile], batch: bool
 ) -> tuple[Any, Profile]:
     document = parse_document(raw, content_type)
-    return document, fitting_profile(document, profiles)
+    return document, fitting_profile(document, profiles, batch=batch)
 
 
-def body_reader(models: dict[str, type[BaseModel]], profiles: list[Profile]) -> BodyReader:
+def body_reader(
+    models: dict[str, type[BaseModel]], profiles: list[Profile], *, batch: bool = False
+) -> BodyReader:
     """A dependency reading the body as the model of the profile it fits (of ``profiles``),
     parsed and validated off the event loop; routes list it after authentication."""
 
@@ -111,7 +114,7 @@ def body_reader(models: dict[str, type[BaseModel]], profiles: list[Profile]) -> 
         raw = await request.body()
         content_type = request.headers.get("content-type")
         document, profile = await run_in_threadpool(
-            _document_and_profile, raw, content_type, profiles
+            _document_and_profile, raw, content_type, profiles, batch
         )
         request.state.profile = profile.name  # the error handler names fields in its terms
         body = await run_in_threadpool(validate_document, models[profile.name], document)

@@ -167,7 +167,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         request: Request,
         state: State,
         client: Client,
-        read: Annotated[ProfileBody, Depends(body_reader(batches, profiles))],
+        read: Annotated[ProfileBody, Depends(body_reader(batches, profiles, batch=True))],
     ) -> BatchResponse:
         predictor = state.predictor_for(request, read.profile.name)
         items = read.body.data  # type: ignore[attr-defined]
