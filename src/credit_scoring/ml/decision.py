@@ -1,26 +1,60 @@
-"""Turning class probabilities into the service's answer: class, risk probability, decision."""
+"""Turning class probabilities into the service's answer: class, risk probability, decision.
+
+``Decision`` and ``ScoredRecords`` are the one shape of a decision: the API's schemas, the
+audit record, batch scoring and the report all use them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import numpy as np
 
 from credit_scoring.profiles.base import RISK_BANDS
 
-APPROVED = "APROVADO"
-DENIED = "NEGADO"
+
+class Decision(str, Enum):
+    """The credit decision, in the words existing clients read."""
+
+    APROVADO = "APROVADO"
+    NEGADO = "NEGADO"
 
 
 @dataclass(frozen=True)
-class Decisions:
-    """Vectorised outputs for a batch of probability rows."""
+class ScoredRecords:
+    """Probabilities and decisions for a list of records, in their order."""
 
+    proba: np.ndarray
     prediction: np.ndarray
     credit_class: np.ndarray
     risk_probability: np.ndarray
     decision: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.prediction)
+
+    def item(self, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
+        """One record's outputs, as the API answers and the audit record keeps them."""
+        return {
+            "prediction": int(self.prediction[index]),
+            "credit_class": str(self.credit_class[index]),
+            "probabilities": {name: float(self.proba[index, k]) for k, name in enumerate(classes)},
+            "risk_probability": float(self.risk_probability[index]),
+            "decision": str(self.decision[index]),
+        }
+
+    def columns(self, classes: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """The outputs as the columns of a scored file."""
+        probabilities = {f"proba_{name}": self.proba[:, k] for k, name in enumerate(classes)}
+        return {
+            "prediction": self.prediction,
+            "credit_class": self.credit_class,
+            **probabilities,
+            "risk_probability": self.risk_probability,
+            "decision": self.decision,
+        }
 
 
 def decide(
@@ -29,7 +63,7 @@ def decide(
     risk_index: int,
     threshold: float,
     bands: dict[str, Any] | None = None,
-) -> Decisions:
+) -> ScoredRecords:
     """NEGADO when P(risk class) >= threshold. The class is the most probable one, or, with
     ``bands``, the risk band (``RISK_BANDS``: 0 Poor, 1 Standard, 2 Good) of that probability."""
     risk_probability = proba[:, risk_index]
@@ -43,9 +77,12 @@ def decide(
             np.where(risk_probability < bands["good_below"], 2, 1),
         )
         names = np.asarray(RISK_BANDS, dtype=object)
-    return Decisions(
+    return ScoredRecords(
+        proba=proba,
         prediction=prediction,
         credit_class=names[prediction],
         risk_probability=risk_probability,
-        decision=np.where(risk_probability >= threshold, DENIED, APPROVED),
+        decision=np.where(
+            risk_probability >= threshold, Decision.NEGADO.value, Decision.APROVADO.value
+        ),
     )

@@ -14,6 +14,8 @@ import numpy as np  # noqa: E402
 from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
+from credit_scoring.ml.decision import Decision  # noqa: E402
+
 
 def _save(figure: Any, path: Path) -> str:
     figure.tight_layout()
@@ -111,10 +113,11 @@ def _policy_lines(
         )
     else:
         why = f"a target {risk} recall of {policy['target_recall']} (+ margin {policy['margin']})"
+    denied = Decision.NEGADO.value
     lines = [
         "## Decision policy",
         "",
-        f"`NEGADO` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}, chosen on "
+        f"`{denied}` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}, chosen on "
         f"{policy['chosen_on']}.",
         "",
         f"On the test customers: {risk} recall **{decision['risk_recall']:.4f}**, precision "
@@ -122,7 +125,7 @@ def _policy_lines(
         f"{risk} rate among the approved **{decision['risk_rate_among_approved']:.4f}**; "
         f"KS {test['risk_ks']:.4f}.",
         "",
-        "| actual \\ decision | APROVADO | NEGADO |",
+        f"| actual \\ decision | {Decision.APROVADO.value} | {Decision.NEGADO.value} |",
         "|---|---|---|",
         *(
             f"| {name} | {row[0]} | {row[1]} |"

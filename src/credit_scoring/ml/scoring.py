@@ -94,12 +94,8 @@ def score_frame(
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
         out[KEY_COLUMN] = raw[KEY_COLUMN]
-    out["prediction"] = decisions.prediction
-    out["credit_class"] = decisions.credit_class
-    for index, name in enumerate(profile.classes):
-        out[f"proba_{name}"] = proba[:, index]
-    out["risk_probability"] = decisions.risk_probability
-    out["decision"] = decisions.decision
+    for name, values in decisions.columns(profile.classes).items():
+        out[name] = values
     out["unread_fields"] = unread_fields(raw, canonical, profile)
     out["model_version"] = artifact.version
     return out

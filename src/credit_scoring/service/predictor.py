@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
 from credit_scoring.ml.artifact import Artifact
-from credit_scoring.ml.decision import DENIED, decide
+from credit_scoring.ml.decision import Decision, ScoredRecords, decide
 from credit_scoring.profiles.credit_score_parsing import format_loan_list
 from credit_scoring.profiles import ColumnKind, Profile
-
-
-@dataclass(frozen=True)
-class Scored:
-    """Outputs for a list of records, in their order."""
-
-    proba: np.ndarray
-    prediction: np.ndarray
-    credit_class: np.ndarray
-    risk_probability: np.ndarray
-    decision: np.ndarray
 
 
 def _raw_value(value: Any, kind: ColumnKind) -> Any:
@@ -67,36 +54,23 @@ class Predictor:
         # Let pandas infer numeric dtypes: the cleaner's numeric fast path then applies.
         return pd.DataFrame(rows, columns=self.profile.input_names)
 
-    def score(self, records: list[BaseModel]) -> Scored:
+    def score(self, records: list[BaseModel]) -> ScoredRecords:
         """Class probabilities and decisions for ``records``."""
         proba = self.artifact.pipeline.predict_proba(self.frame(records))
-        decisions = decide(
+        return decide(
             proba,
             self.profile.classes,
             self.profile.risk_index,
             self.threshold,
             self.artifact.metadata.get("risk_bands"),
         )
-        return Scored(
-            proba=proba,
-            prediction=decisions.prediction,
-            credit_class=decisions.credit_class,
-            risk_probability=decisions.risk_probability,
-            decision=decisions.decision,
-        )
 
-    def item(self, scored: Scored, index: int) -> dict[str, Any]:
-        """The response fields of one scored record."""
-        return {
-            "prediction": int(scored.prediction[index]),
-            "credit_class": str(scored.credit_class[index]),
-            "probabilities": {
-                name: float(scored.proba[index, k]) for k, name in enumerate(self.profile.classes)
-            },
-            "risk_probability": float(scored.risk_probability[index]),
-            "decision": str(scored.decision[index]),
-            "score": float(scored.risk_probability[index]),
-            "label": int(scored.decision[index] == DENIED),
+    def item(self, scored: ScoredRecords, index: int) -> dict[str, Any]:
+        """The response fields of one scored record, with the compatibility fields."""
+        shared = scored.item(index, self.profile.classes)
+        return shared | {
+            "score": shared["risk_probability"],
+            "label": int(shared["decision"] == Decision.NEGADO),
         }
 
     def public_metadata(self) -> dict[str, Any]:

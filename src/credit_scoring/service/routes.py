@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
-from credit_scoring.service.decisions import Decided, RequestContext, decide_and_record
+from credit_scoring.service.audited_scoring import Decided, RequestContext, decide_and_record
 from credit_scoring.service.errors import (
     AuditUnavailable,
     FieldNames,

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from credit_scoring.ml.decision import Decision
 from credit_scoring.profiles.credit_score_parsing import history_text_months, split_loan_text
 from credit_scoring.profiles import ColumnKind, InputColumn, Profile, get_profile
 
@@ -261,13 +262,6 @@ class FeedbackResponse(BaseModel):
     decision_id: str | None
     request_id: str | None
     status: str = "recorded"
-
-
-class Decision(str, Enum):
-    """The credit decision."""
-
-    APROVADO = "APROVADO"
-    NEGADO = "NEGADO"
 
 
 DECISION_ID_DESCRIPTION = (

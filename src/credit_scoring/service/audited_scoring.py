@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from credit_scoring.service.audit.sink import AuditSink, utc_now
 from credit_scoring.service.audit.spool import SpoolError
 from credit_scoring.service.errors import AuditUnavailable
-from credit_scoring.service.predictor import Predictor, Scored
+from credit_scoring.ml.decision import ScoredRecords
+from credit_scoring.service.predictor import Predictor
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class RequestContext:
 class Decided:
     """Scored records and the id each decision is audited under, in the same order."""
 
-    scored: Scored
+    scored: ScoredRecords
     decision_ids: list[str]
 
 
