@@ -13,7 +13,8 @@ from sklearn.model_selection import GroupKFold
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.evaluation import choose_threshold, decision_metrics
-from credit_scoring.ml.models import StackedEnsemble, catboost, lightgbm, serving_pipeline
+from credit_scoring.ml.models import catboost, lightgbm, serving_pipeline
+from credit_scoring.ml.stacking import StackedEnsemble
 from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.ml.training import split_by_customer
 from credit_scoring.profiles import Profile, get_profile
@@ -54,7 +55,7 @@ def test_stacked_ensemble_fits_with_its_own_grouped_folds(
     features = serving_pipeline(profile, None)[:-1].fit(raw_frame)
     X = features.transform(raw_frame)
     bases = [("lightgbm", lightgbm(0, n_estimators=20)), ("catboost", catboost(0, iterations=20))]
-    stack = StackedEnsemble(bases, cv=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())
+    stack = StackedEnsemble(bases, folds=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())
     proba = stack.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
     assert len(stack.estimators_) == 2 and list(stack.classes_) == [0, 1, 2]

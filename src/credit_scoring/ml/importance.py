@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from credit_scoring.ml.models import StackedEnsemble
+from credit_scoring.ml.stacking import StackedEnsemble
 
 
 def _raw_importance(model: Any) -> np.ndarray:

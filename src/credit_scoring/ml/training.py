@@ -29,7 +29,6 @@ from credit_scoring.ml.evaluation import (
 )
 from credit_scoring.ml.importance import feature_importance
 from credit_scoring.ml.models import (
-    StackedEnsemble,
     catboost,
     lightgbm,
     linear_baseline,
@@ -40,7 +39,9 @@ from credit_scoring.ml.models import (
 from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
 from credit_scoring.ml.raw_data import load_raw
 from credit_scoring.profiles.credit_score_synthetic import true_proba_path
-from credit_scoring.ml.tuning import grouped_oof, stacked_oof, tune_lightgbm
+from credit_scoring.ml.cross_validation import grouped_oof
+from credit_scoring.ml.stacking import StackedEnsemble, stacked_oof
+from credit_scoring.ml.tuning import tune_lightgbm
 from credit_scoring.profiles import CREDIT_SCORE, Profile
 
 logger = logging.getLogger(__name__)
@@ -238,8 +239,8 @@ class Trainer:
         start = time.monotonic()
         if chosen == STACK:
             names = ["lightgbm", "catboost"]
-            stack = StackedEnsemble([(n, models[n]) for n in names], seed=self.config.seed)
-            model = stack.fit(X, y, oof={n: oof[n] for n in names})
+            stack = StackedEnsemble([(n, models[n]) for n in names], folds=self.preset.folds)
+            model = stack.fit(X, y, groups=None, oof={n: oof[n] for n in names})
         else:
             model = models[chosen].fit(X, y)
         self._timed("final_fit", start)

@@ -1,4 +1,4 @@
-"""Grouped out-of-fold predictions and a time-boxed random search for LightGBM."""
+"""A time-boxed random search for LightGBM by grouped cross-validation."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
-from sklearn.model_selection import GroupKFold
 
-from credit_scoring.ml.models import log_proba, lightgbm
+from credit_scoring.ml.cross_validation import grouped_oof
+from credit_scoring.ml.models import lightgbm
 
 logger = logging.getLogger(__name__)
 
@@ -25,45 +23,6 @@ SEARCH_SPACE: dict[str, list[Any]] = {
     "reg_lambda": [0.0, 1.0, 5.0],
 }
 TREES_FOR_RATE = {0.03: 650, 0.05: 400, 0.08: 250}
-
-
-def grouped_oof(
-    estimator: Any,
-    X: pd.DataFrame,
-    y: np.ndarray,
-    groups: np.ndarray,
-    folds: int,
-    served: pd.DataFrame | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold class probabilities with folds that never split a customer: of the rows
-    ``X`` (what the model learns from), and of the same rows as ``served`` (as the API
-    receives them; ``X`` when not given), each from the fold model that never saw them."""
-    served = X if served is None else served
-    proba, proba_served = np.zeros((len(y), len(np.unique(y)))), np.zeros(
-        (len(y), len(np.unique(y)))
-    )
-    for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
-        model = clone(estimator).fit(X.iloc[train], y[train])
-        proba[test] = model.predict_proba(X.iloc[test])
-        proba_served[test] = model.predict_proba(served.iloc[test])
-    return proba, proba_served
-
-
-def stacked_oof(
-    base_oof: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, groups: np.ndarray, folds: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities of the stacking meta-model over base OOF predictions, for the
-    rows as learnt from and as served (see ``grouped_oof``)."""
-    meta = np.hstack([log_proba(learnt) for learnt, _ in base_oof])
-    meta_served = np.hstack([log_proba(served) for _, served in base_oof])
-    proba, proba_served = np.zeros((len(y), len(np.unique(y)))), np.zeros(
-        (len(y), len(np.unique(y)))
-    )
-    for train, test in GroupKFold(n_splits=folds).split(meta, y, groups):
-        model = LogisticRegression(max_iter=2000).fit(meta[train], y[train])
-        proba[test] = model.predict_proba(meta[test])
-        proba_served[test] = model.predict_proba(meta_served[test])
-    return proba, proba_served
 
 
 def tune_lightgbm(

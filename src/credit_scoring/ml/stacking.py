@@ -1,0 +1,90 @@
+"""Stacking, in one place: the meta-model, its features, its cross-validated estimate, and
+the fitted ensemble that is shipped. Both use ``meta_model`` and ``meta_features``, so the
+stack that is cross-validated is the stack that is served."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from credit_scoring.ml.cross_validation import grouped_oof
+
+PROBA_FLOOR = 1e-6
+
+
+def meta_features(base_probabilities: list[np.ndarray]) -> np.ndarray:
+    """The meta-model's inputs: the bases' log-probabilities side by side, floored so that a
+    zero never becomes -inf."""
+    return np.hstack([np.log(np.clip(p, PROBA_FLOOR, 1.0)) for p in base_probabilities])
+
+
+def meta_model() -> LogisticRegression:
+    """The stacking meta-model: a multinomial logistic regression."""
+    return LogisticRegression(max_iter=2000, C=1.0)
+
+
+def stacked_oof(
+    base_oof: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, groups: np.ndarray, folds: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities of the meta-model over the bases' out-of-fold predictions,
+    for the rows as learnt from and as served (see ``grouped_oof``)."""
+    learnt = meta_features([proba for proba, _ in base_oof])
+    served = meta_features([proba for _, proba in base_oof])
+    proba, proba_served = np.zeros((len(y), learnt.shape[1] // len(base_oof))), np.zeros(
+        (len(y), learnt.shape[1] // len(base_oof))
+    )
+    for train, test in GroupKFold(n_splits=folds).split(learnt, y, groups):
+        model = meta_model().fit(learnt[train], y[train])
+        proba[test] = model.predict_proba(learnt[test])
+        proba_served[test] = model.predict_proba(served[test])
+    return proba, proba_served
+
+
+class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """The meta-model over the base models' log-probabilities.
+
+    The meta-model is fitted on grouped out-of-fold predictions of the bases, which are
+    then refitted on all rows. ``oof`` lets a caller that already holds those predictions
+    (the model comparison) skip recomputing them.
+    """
+
+    def __init__(self, estimators: list[tuple[str, Any]], folds: int = 5) -> None:
+        self.estimators = estimators
+        self.folds = folds
+
+    def fit(
+        self, X: pd.DataFrame, y: Any, groups: Any, oof: dict[str, np.ndarray] | None = None
+    ) -> StackedEnsemble:
+        """Fit the meta-model on out-of-fold predictions, then the bases on all rows."""
+        y = np.asarray(y)
+        if oof is None:
+            oof = {
+                name: grouped_oof(estimator, X, y, groups, self.folds)[0]
+                for name, estimator in self.estimators
+            }
+        learnt = meta_features([oof[name] for name, _ in self.estimators])
+        self.final_estimator_ = meta_model().fit(learnt, y)
+        self.estimators_ = [clone(estimator).fit(X, y) for _, estimator in self.estimators]
+        self.classes_ = self.final_estimator_.classes_
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def base_probabilities(self, X: pd.DataFrame) -> list[np.ndarray]:
+        """Each fitted base model's class probabilities."""
+        return [estimator.predict_proba(X) for estimator in self.estimators_]
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Meta-model probabilities over the bases' log-probabilities."""
+        proba: np.ndarray = self.final_estimator_.predict_proba(
+            meta_features(self.base_probabilities(X))
+        )
+        return proba
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Most probable class."""
+        return np.asarray(self.classes_[np.argmax(self.predict_proba(X), axis=1)])
