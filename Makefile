@@ -33,8 +33,8 @@ $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
 lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + compose schemas, cfn-lint
-	$(BIN)/black --check src tests bench
-	$(BIN)/flake8 src tests bench
+	$(BIN)/black --check src tests bench scripts
+	$(BIN)/flake8 src tests bench scripts
 	$(BIN)/mypy src
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/zizmor --offline --no-progress .github/workflows

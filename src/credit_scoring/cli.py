@@ -128,7 +128,7 @@ def ensure_models(
     from credit_scoring.ml.training import TrainConfig
 
     for profile in PROFILES.values():
-        if (models_root / profile.name / "LATEST").is_file():
+        if _usable_model(models_root / profile.name):
             typer.echo(f"{profile.name}: model present")
             continue
         try:
@@ -139,6 +139,21 @@ def ensure_models(
         typer.echo(f"{profile.name}: no model yet; training with the {preset} preset on {path}")
         config = TrainConfig(path, profile, models_root=models_root, preset=preset)
         _train_and_sign(config)
+
+
+def _usable_model(folder: Path) -> bool:
+    """Whether the profile folder has a LATEST model this version can read; says why not
+    when it has one that it cannot (a model of an older metadata schema, say)."""
+    from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
+
+    if not (folder / "LATEST").is_file():
+        return False
+    try:
+        read_metadata(resolve(folder))
+    except ArtifactError as error:
+        typer.echo(f"{folder.name}: the current model is not usable ({error})")
+        return False
+    return True
 
 
 def _training_file(profile: Profile) -> Path:
@@ -418,12 +433,14 @@ def audit_export(
     from datetime import date, timedelta
 
     from credit_scoring.service.app import object_store
-    from credit_scoring.service.audit.export import ID_FIELD, period_records, write_table
+    from credit_scoring.service.audit.export import period_records, write_table
+    from credit_scoring.service.audit.records import Stream
     from credit_scoring.service.audit.store import StoreError
     from credit_scoring.service.settings import Settings
 
-    if kind not in ID_FIELD:
-        _fail(f"--kind must be one of {', '.join(ID_FIELD)}")
+    streams = [stream.value for stream in Stream]
+    if kind not in streams:
+        _fail(f"--kind must be one of {', '.join(streams)}")
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
         since = (
@@ -431,7 +448,9 @@ def audit_export(
             if decisions_since
             else first - timedelta(days=FEEDBACK_LOOKBACK_DAYS)
         )
-        records = period_records(object_store(Settings()), kind, profile, (first, last), since)
+        records = period_records(
+            object_store(Settings()), Stream(kind), profile, (first, last), since
+        )
         rows = write_table(records, output)
     except StoreError as error:
         _fail(f"the object store failed: {error}")

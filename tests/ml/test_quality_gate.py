@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.quality_gate import evaluate_gate
 
 
@@ -25,7 +26,8 @@ def passing(metadata: dict[str, Any]) -> dict[str, Any]:
 
 
 def failed(metadata: dict[str, Any]) -> set[str]:
-    return {check.name for check in evaluate_gate(metadata) if not check.passed}
+    typed = ArtifactMetadata.model_validate(metadata)
+    return {check.name for check in evaluate_gate(typed) if not check.passed}
 
 
 @pytest.fixture

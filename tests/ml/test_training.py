@@ -13,7 +13,7 @@ from sklearn.model_selection import GroupKFold
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.evaluation import choose_threshold, decision_metrics
-from credit_scoring.ml.models import catboost, lightgbm, serving_pipeline
+from credit_scoring.ml.models import catboost, feature_pipeline, lightgbm
 from credit_scoring.ml.stacking import StackedEnsemble
 from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.ml.training import split_by_customer
@@ -52,7 +52,7 @@ def test_stacked_ensemble_fits_with_its_own_grouped_folds(
     profile: Profile, raw_frame: pd.DataFrame
 ) -> None:
     y = labels(raw_frame, profile).to_numpy()
-    features = serving_pipeline(profile, None)[:-1].fit(raw_frame)
+    features = feature_pipeline(profile).fit(raw_frame)
     X = features.transform(raw_frame)
     bases = [("lightgbm", lightgbm(0, n_estimators=20)), ("catboost", catboost(0, iterations=20))]
     stack = StackedEnsemble(bases, folds=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())
@@ -127,7 +127,7 @@ def test_score_file_keeps_order_and_columns(
     assert (
         scored["credit_class"] == np.array(["Poor", "Standard", "Good"])[scored["prediction"]]
     ).all()
-    denied = scored["risk_probability"] >= artifact.metadata["threshold"]
+    denied = scored["risk_probability"] >= artifact.metadata.threshold
     assert (scored["decision"] == np.where(denied, "NEGADO", "APROVADO")).all()
     reversed_raw = raw_frame.iloc[::-1].reset_index(drop=True)
     expected = artifact.pipeline.predict_proba(

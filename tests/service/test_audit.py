@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.audit.export import period_records, read_records
+from credit_scoring.service.audit.records import Stream
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.audit.local_store import LocalSeaweed
 from tests.service.conftest import API_KEY, HEADERS, audit_settings, make_settings
@@ -50,7 +51,9 @@ def test_n_requests_give_exactly_n_records(
             expected.add(response.json()["decision_id"])
         batch = client.post("/predict/batch", json={"data": [english["data"]] * 3}, headers=HEADERS)
         expected |= {item["decision_id"] for item in batch.json()["results"]}
-    records = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    records = read_records(
+        seaweed.store(name), Stream.PREDICTIONS, "credit_score", today(), today()
+    )
     assert len(records) == 28 and {r["decision_id"] for r in records} == expected
 
 
@@ -61,7 +64,9 @@ def test_only_the_decided_records_of_a_batch_are_audited(
     records = [english["data"] | {"Age": 8698}, english["data"], {"oops": 1}, english["data"]]
     with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
         batch = client.post("/predict/batch", json={"data": records}, headers=HEADERS).json()
-    audited = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    audited = read_records(
+        seaweed.store(name), Stream.PREDICTIONS, "credit_score", today(), today()
+    )
     decided = {r["index"]: r for r in batch["results"] if r["status"] == "decided"}
     assert {r["batch_index"] for r in audited} == set(decided) == {1, 3}
     for record in audited:
@@ -77,7 +82,9 @@ def test_record_content_matches_the_response_and_leaks_nothing(
     name = bucket()
     with TestClient(create_app(audit_settings(trained_dir, seaweed, name))) as client:
         answer = client.post("/predict", json=english, headers=HEADERS).json()
-    (record,) = read_records(seaweed.store(name), "predictions", "credit_score", today(), today())
+    (record,) = read_records(
+        seaweed.store(name), Stream.PREDICTIONS, "credit_score", today(), today()
+    )
     assert record["request_id"] == answer["request_id"] and record["batch_index"] is None
     assert record["decision_id"] == answer["decision_id"]
     assert (
@@ -112,7 +119,7 @@ def test_feedback_is_stored_beside_the_predictions(
             "/feedback", json={"request_id": decision, "actual_class": "Bad"}, headers=HEADERS
         )
         assert bad.status_code == 422
-    (stored,) = read_records(seaweed.store(name), "feedback", "credit_score", today(), today())
+    (stored,) = read_records(seaweed.store(name), Stream.FEEDBACK, "credit_score", today(), today())
     assert stored["request_id"] == decision and stored["actual_class"] == "Poor"
     assert seaweed.store(name).keys("feedback/profile=credit_score/dt=")
 
@@ -143,10 +150,12 @@ def test_a_reused_request_id_loses_no_decision_and_feedback_stays_with_its_owner
             reply = client.post("/feedback", json=ref | {"actual_class": "Poor"}, headers=headers)
             assert reply.status_code == 202, reply.text
     period = (today(), today())
-    decisions = period_records(seaweed.store(name), "predictions", "credit_score", period, today())
+    decisions = period_records(
+        seaweed.store(name), Stream.PREDICTIONS, "credit_score", period, today()
+    )
     assert sorted(r["decision_id"] for r in decisions) == sorted(a["decision_id"] for a in answers)
     assert {r["inputs"]["Age"] for r in decisions} == {30, 50, 60}
-    feedback = period_records(seaweed.store(name), "feedback", "credit_score", period, today())
+    feedback = period_records(seaweed.store(name), Stream.FEEDBACK, "credit_score", period, today())
     by_ref = {(f["client_id"], f["decision_id"] or f["request_id"]): f for f in feedback}
     first = answers[0]["decision_id"]
     assert by_ref[("seed-client", first)]["matched_decision_id"] == first

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from credit_scoring.service.audit.export import read_records
+from credit_scoring.service.audit.records import Stream
 from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
 from tests.service.conftest import HEADERS, live_env
 from tests.service.live import LiveServer
@@ -80,7 +81,7 @@ def wait_for_empty_backlog(url: str, seconds: float = 120) -> None:
 
 def exported(store: LocalSeaweed, bucket: str) -> list[str]:
     today = datetime.now(timezone.utc).date()
-    records = read_records(store.store(bucket), "predictions", "credit_score", today, today)
+    records = read_records(store.store(bucket), Stream.PREDICTIONS, "credit_score", today, today)
     return [r["decision_id"] for r in records]
 
 

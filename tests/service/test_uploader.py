@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.service.audit.records import Stream, UploadStatus
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.audit.spool import READY_SUFFIX, Spool, SpoolError
 from tests.service.conftest import HEADERS, audit_settings, make_settings
@@ -24,6 +25,13 @@ def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition never held"
         time.sleep(0.1)
+
+
+def uploads(sink: AuditSink) -> UploadStatus:
+    """The sink's upload status (uploads are enabled in these tests)."""
+    status = sink.status().uploads
+    assert status is not None
+    return status
 
 
 def test_the_uploader_outlives_an_unexpected_error(
@@ -44,18 +52,20 @@ def test_the_uploader_outlives_an_unexpected_error(
     monkeypatch.setattr(Path, "rename", read_only_rename)
     sink.start()
     try:
-        sink.record_decisions(
-            "credit_score", [{"decision_id": "d1", "time": "2026-11-23T00:00:00+00:00"}]
+        sink.record(
+            Stream.PREDICTIONS,
+            "credit_score",
+            [{"decision_id": "d1", "time": "2026-11-23T00:00:00+00:00"}],
         )
-        wait_until(lambda: sink.status()["upload_failures"] >= 2)
+        wait_until(lambda: uploads(sink).upload_failures >= 2)
         stalled = sink.status()
-        assert stalled["uploader_alive"] and stalled["store_failing"], stalled
-        assert stalled["oldest_pending_age_seconds"] >= 0 and stalled["backlog_bytes"] > 0
+        assert uploads(sink).uploader_alive and uploads(sink).store_failing, stalled
+        assert stalled.oldest_pending_age_seconds >= 0 and stalled.backlog_bytes > 0
         monkeypatch.setattr(Path, "rename", real_rename)
-        wait_until(lambda: sink.status()["uploaded_records"] == 1)
+        wait_until(lambda: uploads(sink).uploaded_records == 1)
         recovered = sink.status()
-        assert not recovered["store_failing"] and recovered["backlog_bytes"] == 0, recovered
-        assert recovered["oldest_pending_age_seconds"] == 0
+        assert not uploads(sink).store_failing and recovered.backlog_bytes == 0, recovered
+        assert recovered.oldest_pending_age_seconds == 0
     finally:
         sink.stop(2)
 

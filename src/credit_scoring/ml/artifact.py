@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import joblib
 
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata, MetadataError, parse_metadata
 from credit_scoring.profiles.base import Profile
 
 MODEL_FILE = "model.joblib"
@@ -39,13 +39,13 @@ class Artifact:
     """A loaded, verified model: the Pipeline, its metadata, and where it came from."""
 
     pipeline: Any
-    metadata: dict[str, Any]
+    metadata: ArtifactMetadata
     directory: Path
 
     @property
     def version(self) -> str:
         """The artifact's version name."""
-        return str(self.metadata["version"])
+        return self.metadata.version
 
     @property
     def profile(self) -> Profile:
@@ -63,13 +63,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_artifact(pipeline: Any, metadata: dict[str, Any], directory: Path) -> Path:
+def save_artifact(pipeline: Any, metadata: ArtifactMetadata, directory: Path) -> Path:
     """Write model.joblib and metadata.json (with the model's sha256) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
     joblib.dump(pipeline, model_path, compress=3)
-    metadata = metadata | {"model_sha256": sha256_of(model_path)}
-    (directory / METADATA_FILE).write_text(json.dumps(metadata, indent=2, default=str) + "\n")
+    metadata = metadata.model_copy(update={"model_sha256": sha256_of(model_path)})
+    (directory / METADATA_FILE).write_text(metadata.to_json())
     return directory
 
 
@@ -102,19 +102,21 @@ def models_under(path: str | Path, profiles: list[str]) -> dict[str, Path]:
     path = Path(path)
     if (path / METADATA_FILE).is_file() or (path / LATEST_FILE).is_file():
         directory = resolve(path)
-        return {str(read_metadata(directory).get("profile")): directory}
+        return {read_metadata(directory).profile: directory}
     return {
         name: resolve(path / name) for name in profiles if (path / name / LATEST_FILE).is_file()
     }
 
 
-def read_metadata(directory: Path) -> dict[str, Any]:
-    """The metadata of a version directory."""
+def read_metadata(directory: Path) -> ArtifactMetadata:
+    """The metadata of a version directory; ArtifactError when it is unreadable, invalid or
+    of another schema version."""
     try:
-        metadata: dict[str, Any] = json.loads((directory / METADATA_FILE).read_text())
-    except (OSError, json.JSONDecodeError) as error:
+        return parse_metadata((directory / METADATA_FILE).read_text(), directory)
+    except OSError as error:
         raise ArtifactError(f"{directory}: unreadable {METADATA_FILE} ({error})") from None
-    return metadata
+    except MetadataError as error:
+        raise ArtifactError(str(error)) from None
 
 
 def signature_of(directory: Path, key: str) -> str:
@@ -152,7 +154,7 @@ def check_signature(directory: Path, key: str | None, *, required: bool) -> bool
 
 def verified_metadata(
     path: str | Path, signing_key: str | None = None, *, signature_required: bool = False
-) -> tuple[Path, dict[str, Any]]:
+) -> tuple[Path, ArtifactMetadata]:
     """The version directory and its metadata, once its signature (checked whenever a key is
     given) and then model.joblib's sha256 match."""
     directory = resolve(path)
@@ -161,7 +163,7 @@ def verified_metadata(
     model_path = directory / MODEL_FILE
     if not model_path.is_file():
         raise ArtifactError(f"{directory}: {MODEL_FILE} is missing")
-    expected = metadata.get("model_sha256")
+    expected = metadata.model_sha256
     actual = sha256_of(model_path)
     if expected != actual:
         raise ArtifactError(

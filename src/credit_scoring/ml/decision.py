@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from credit_scoring.ml.artifact_metadata import RiskBands
 from credit_scoring.profiles.base import RISK_BANDS
 
 
@@ -62,7 +63,7 @@ def decide(
     classes: tuple[str, ...],
     risk_index: int,
     threshold: float,
-    bands: dict[str, Any] | None = None,
+    bands: RiskBands | None = None,
 ) -> ScoredRecords:
     """NEGADO when P(risk class) >= threshold. The class is the most probable one, or, with
     ``bands``, the risk band (``RISK_BANDS``: 0 Poor, 1 Standard, 2 Good) of that probability."""
@@ -72,9 +73,9 @@ def decide(
         names = np.asarray(classes, dtype=object)
     else:
         prediction = np.where(
-            risk_probability >= bands["poor_from"],
+            risk_probability >= bands.poor_from,
             0,
-            np.where(risk_probability < bands["good_below"], 2, 1),
+            np.where(risk_probability < bands.good_below, 2, 1),
         )
         names = np.asarray(RISK_BANDS, dtype=object)
     return ScoredRecords(

@@ -84,13 +84,12 @@ def catboost(seed: int, **params: Any) -> CatBoostClassifier:
     return CatBoostClassifier(**(defaults | params))
 
 
+def feature_pipeline(profile: Profile) -> Pipeline:
+    """Record cleaning and the profile's features: the serving Pipeline without its model."""
+    return Pipeline([("clean", RecordCleaner(profile)), ("features", profile.features(profile))])
+
+
 def serving_pipeline(profile: Profile, model: Any) -> Pipeline:
     """The one Pipeline that is evaluated and served: record cleaning, the profile's
     features, the model."""
-    return Pipeline(
-        [
-            ("clean", RecordCleaner(profile)),
-            ("features", profile.features(profile)),
-            ("model", model),
-        ]
-    )
+    return Pipeline([*feature_pipeline(profile).steps, ("model", model)])

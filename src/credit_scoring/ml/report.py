@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.metrics import roc_curve  # noqa: E402
 
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata, FairLending  # noqa: E402
 from credit_scoring.ml.decision import Decision  # noqa: E402
 
 
@@ -101,24 +102,24 @@ def _per_class_table(metrics: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _policy_lines(
-    metadata: dict[str, Any], decision: dict[str, Any], test: dict[str, Any]
-) -> list[str]:
+def _policy_lines(metadata: ArtifactMetadata) -> list[str]:
     """The decision policy, its bands (two-outcome profiles), and how it fared on test."""
-    risk, policy = metadata["risk_class"], metadata["threshold_policy"]
-    if "cost_ratio" in policy:
+    risk, policy = metadata.risk_class, metadata.threshold_policy
+    test = metadata.metrics.test
+    decision = test["decision"]
+    if policy.cost_ratio is not None:
         why = (
             f"the lowest expected cost on out-of-fold predictions when a missed {risk} costs "
-            f"{policy['cost_ratio']:g} times a refused other applicant"
+            f"{policy.cost_ratio:g} times a refused other applicant"
         )
     else:
-        why = f"a target {risk} recall of {policy['target_recall']} (+ margin {policy['margin']})"
+        why = f"a target {risk} recall of {policy.target_recall} (+ margin {policy.margin})"
     denied = Decision.NEGADO.value
     lines = [
         "## Decision policy",
         "",
-        f"`{denied}` when P({risk}) >= **{metadata['threshold']:.4f}**: {why}, chosen on "
-        f"{policy['chosen_on']}.",
+        f"`{denied}` when P({risk}) >= **{metadata.threshold:.4f}**: {why}, chosen on "
+        f"{policy.chosen_on}.",
         "",
         f"On the test customers: {risk} recall **{decision['risk_recall']:.4f}**, precision "
         f"{decision['risk_precision']:.4f}, approval rate **{decision['approval_rate']:.4f}**, "
@@ -133,82 +134,101 @@ def _policy_lines(
         ),
         "",
     ]
-    bands = metadata.get("risk_bands")
+    bands = metadata.risk_bands
     if bands:
         lines += [
-            f"Risk bands: Good below {bands['good_below']:.4f}, Standard up to the threshold, "
-            f"Poor from {bands['poor_from']:.4f} ({bands['rule']}).",
+            f"Risk bands: Good below {bands.good_below:.4f}, Standard up to the threshold, "
+            f"Poor from {bands.poor_from:.4f} ({bands.rule}).",
             "",
         ]
     return lines
 
 
-def _fair_lending_lines(fairness: dict[str, Any] | None) -> list[str]:
+def _fair_lending_lines(fairness: FairLending | None) -> list[str]:
     """Which inputs the model must not read, and what they would have been worth."""
     if not fairness:
         return []
-    excluded = "; ".join(f"`{name}`: {why}" for name, why in fairness["excluded"].items())
+    excluded = "; ".join(f"`{name}`: {why}" for name, why in fairness.excluded.items())
     return [
         "## Fair lending",
         "",
         f"Accepted from clients but never read by the model: {excluded}.",
-        f"Test ROC AUC without them **{fairness['test_auc_without']:.4f}**, with them "
-        f"{fairness['test_auc_with']:.4f} ({fairness['model']}).",
+        f"Test ROC AUC without them **{fairness.test_auc_without:.4f}**, with them "
+        f"{fairness.test_auc_with:.4f} ({fairness.model}).",
         "",
     ]
 
 
-def write_report(metadata: dict[str, Any], plots: dict[str, str], path: Path) -> None:
-    """Write report.md from the metadata the artifact carries."""
-    metrics = metadata["metrics"]
-    test = metrics["test"]
-    decision = test["decision"]
+def _header_lines(metadata: ArtifactMetadata) -> list[str]:
+    """What the model is, what it was trained on, and how it was split."""
+    data, split = metadata.training_data, metadata.metrics.split
+    return [
+        f"# Model report: {metadata.version}",
+        "",
+        f"- Profile: `{metadata.profile}`; classes {metadata.classes}; "
+        f"risk class `{metadata.risk_class}`.",
+        f"- Trained on: **{data.kind}** data, `{data.path}` ({data.rows} rows, "
+        f"sha256 `{data.sha256[:12]}…`).",
+        f"- Chosen model: **{metadata.model.chosen}** ({metadata.model.reason}).",
+        f"- Split: {split.train_customers} training customers, {split.test_customers} test "
+        f"customers, no customer on both sides; {split.folds}-fold grouped cross-validation on "
+        "the training customers.",
+        "",
+    ]
+
+
+def _metrics_lines(metadata: ArtifactMetadata) -> list[str]:
+    """Cross-validation and test tables, per class on test."""
+    metrics = metadata.metrics
     header = "| model | macro F1 | accuracy | log loss | ROC AUC (ovr) | risk AUC | Brier |"
-    lines = [
-        f"# Model report: {metadata['version']}",
-        "",
-        f"- Profile: `{metadata['profile']}`; classes {metadata['classes']}; "
-        f"risk class `{metadata['risk_class']}`.",
-        f"- Trained on: **{metadata['training_data']['kind']}** data, "
-        f"`{metadata['training_data']['path']}` ({metadata['training_data']['rows']} rows, "
-        f"sha256 `{metadata['training_data']['sha256'][:12]}…`).",
-        f"- Chosen model: **{metadata['model']['chosen']}** ({metadata['model']['reason']}).",
-        f"- Split: {metrics['split']['train_customers']} training customers, "
-        f"{metrics['split']['test_customers']} test customers, no customer on both sides; "
-        f"{metrics['split']['folds']}-fold grouped cross-validation on the training customers.",
-        "",
+    rule = "|---|---|---|---|---|---|---|"
+    ceiling = metrics.bayes_ceiling
+    return [
         "## Grouped cross-validation (out-of-fold, training customers)",
         "",
         header,
-        "|---|---|---|---|---|---|---|",
-        *[_metrics_row(name, values) for name, values in metrics["cross_validation"].items()],
+        rule,
+        *[_metrics_row(name, values) for name, values in metrics.cross_validation.items()],
         "",
         "## Customer-disjoint test set",
         "",
         header,
-        "|---|---|---|---|---|---|---|",
-        _metrics_row(f"{metadata['model']['chosen']} (customer-cleaned rows)", test),
-        _metrics_row("same model, single raw records as served", metrics["test_raw_records"]),
-        *(
-            [_metrics_row("Bayes ceiling (true probabilities)", metrics["bayes_ceiling"])]
-            if "bayes_ceiling" in metrics
-            else []
-        ),
+        rule,
+        _metrics_row(f"{metadata.model.chosen} (customer-cleaned rows)", metrics.test),
+        _metrics_row("same model, single raw records as served", metrics.test_raw_records),
+        *([_metrics_row("Bayes ceiling (true probabilities)", ceiling)] if ceiling else []),
         "",
-        *_per_class_table(test),
+        *_per_class_table(metrics.test),
         "",
-        *_policy_lines(metadata, decision, test),
-        *_fair_lending_lines(metadata.get("fair_lending")),
     ]
-    if "bayes_ceiling" in metrics:
-        gap = metrics["bayes_ceiling"]["macro_f1"] - test["macro_f1"]
-        lines += [
-            "## Bayes ceiling",
-            "",
-            "The data is synthetic: its generator wrote the true class probabilities of every "
-            "row. Scoring those on the same test rows gives the best achievable metrics.",
-            f"Macro F1 gap to the ceiling: **{gap:.4f}**.",
-            "",
-        ]
-    lines += ["## Plots", ""] + [f"![{name}]({file})" for name, file in plots.items()]
+
+
+def _ceiling_lines(metadata: ArtifactMetadata) -> list[str]:
+    """How far the model is from the best achievable, when the data is synthetic."""
+    ceiling = metadata.metrics.bayes_ceiling
+    if ceiling is None:
+        return []
+    gap = ceiling["macro_f1"] - metadata.metrics.test["macro_f1"]
+    return [
+        "## Bayes ceiling",
+        "",
+        "The data is synthetic: its generator wrote the true class probabilities of every "
+        "row. Scoring those on the same test rows gives the best achievable metrics.",
+        f"Macro F1 gap to the ceiling: **{gap:.4f}**.",
+        "",
+    ]
+
+
+def write_report(metadata: ArtifactMetadata, plots: dict[str, str], path: Path) -> None:
+    """Write report.md from the metadata the artifact carries."""
+    lines = [
+        *_header_lines(metadata),
+        *_metrics_lines(metadata),
+        *_policy_lines(metadata),
+        *_fair_lending_lines(metadata.fair_lending),
+        *_ceiling_lines(metadata),
+        "## Plots",
+        "",
+        *[f"![{name}]({file})" for name, file in plots.items()],
+    ]
     path.write_text("\n".join(lines) + "\n")

@@ -88,9 +88,10 @@ def score_frame(
     # what tells which values it could not read.
     canonical = artifact.pipeline[:1].transform(inputs)
     proba = artifact.pipeline[1:].predict_proba(canonical)
-    chosen = artifact.metadata["threshold"] if threshold is None else threshold
-    bands = artifact.metadata.get("risk_bands")
-    decisions = decide(proba, profile.classes, profile.risk_index, chosen, bands)
+    chosen = artifact.metadata.threshold if threshold is None else threshold
+    decisions = decide(
+        proba, profile.classes, profile.risk_index, chosen, artifact.metadata.risk_bands
+    )
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
         out[KEY_COLUMN] = raw[KEY_COLUMN]

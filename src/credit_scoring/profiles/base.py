@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -130,3 +131,10 @@ class Profile:
     def risk_index(self) -> int:
         """Position of the risk class in ``classes`` (its prediction code)."""
         return self.classes.index(self.risk_class)
+
+
+def truth_file(raw_path: str | Path) -> Path:
+    """Where a synthetic raw file's generator writes the true class probabilities of its
+    rows (``<name>.true_proba.csv`` beside it): a file with one is synthetic."""
+    path = Path(raw_path)
+    return path.with_name(path.stem + ".true_proba.csv")

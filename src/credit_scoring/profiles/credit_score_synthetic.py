@@ -17,6 +17,7 @@ import pandas as pd
 
 from credit_scoring.profiles.credit_score_parsing import format_loan_list
 from credit_scoring.profiles import credit_score as cs
+from credit_scoring.profiles.base import truth_file
 
 MONTHS_PER_CUSTOMER = len(cs.MONTHS)
 TARGET_POOR_SHARE = 0.29
@@ -369,12 +370,6 @@ def write(data: SyntheticData, output: str) -> str:
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     data.raw.to_csv(path, index=False)
-    side = true_proba_path(path)
+    side = truth_file(path)
     data.true_proba.to_csv(side, index=False)
     return str(side)
-
-
-def true_proba_path(raw_path: str | Path) -> Path:
-    """Where the true probabilities of a synthetic raw file live."""
-    path = Path(raw_path)
-    return path.with_name(path.stem + ".true_proba.csv")

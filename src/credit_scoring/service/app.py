@@ -37,14 +37,12 @@ def load_predictor(settings: Settings, profile: str, directory: Path) -> Predict
         key.get_secret_value() if key else None,
         signature_required=not settings.allow_unsigned_model,
     )
-    if artifact.metadata.get("profile") != profile:
+    if artifact.metadata.profile != profile:
         raise ArtifactError(
             f"the model at {directory} is for profile "
-            f"{artifact.metadata.get('profile')!r}, not {profile!r}"
+            f"{artifact.metadata.profile!r}, not {profile!r}"
         )
-    if artifact.metadata["training_data"]["kind"] == "synthetic" and not (
-        settings.allow_synthetic_model
-    ):
+    if artifact.metadata.training_data.kind == "synthetic" and not (settings.allow_synthetic_model):
         raise ArtifactError(
             f"the model {artifact.version} was trained on synthetic data and is no credit "
             "model; set CREDIT_ALLOW_SYNTHETIC_MODEL=true to serve it for a demonstration"

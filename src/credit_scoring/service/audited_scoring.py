@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
 
-from credit_scoring.service.audit.sink import AuditSink, utc_now
-from credit_scoring.service.audit.spool import SpoolError
-from credit_scoring.service.errors import AuditUnavailable
+from credit_scoring.service.audit.records import Decider, Stream, decision_records
+from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.ml.decision import ScoredRecords
 from credit_scoring.service.predictor import Predictor
 
@@ -41,37 +39,30 @@ def new_decision_id() -> str:
 
 def decide_and_record(
     predictor: Predictor,
-    sink: AuditSink | None,
+    sink: AuditSink,
     records: dict[int, BaseModel],
     context: RequestContext,
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order; spool one
-    audit record per decision, under its own decision id, before anyone sees it."""
+    audit record per decision, under its own decision id, before anyone sees it (the sink
+    raises AuditUnavailable when it cannot: no decision leaves without its record)."""
     decided = Decided(predictor.score(list(records.values())), [new_decision_id() for _ in records])
-    if sink is None:
-        return decided
-    latency_ms = round((time.perf_counter() - context.started) * 1000, 3)
-    moment = utc_now()
-    scored = decided.scored
-    audit: list[dict[str, Any]] = [
-        {
-            "decision_id": decided.decision_ids[k],
-            "request_id": context.request_id,
-            "batch_index": position if context.batch else None,
-            "time": moment,
-            "profile": predictor.profile.name,
-            "model_version": predictor.version,
-            "client_id": context.client_id,
-            "latency_ms": latency_ms,
-            "inputs": record.model_dump(mode="json"),
-            "outputs": predictor.item(scored, k) | {"decision_threshold": predictor.threshold},
-        }
-        for k, (position, record) in enumerate(records.items())
+    decider = Decider(
+        profile=predictor.profile.name,
+        model_version=predictor.version,
+        threshold=predictor.threshold,
+        client_id=context.client_id,
+        request_id=context.request_id,
+        latency_ms=round((time.perf_counter() - context.started) * 1000, 3),
+    )
+    inputs = [
+        (position if context.batch else None, record.model_dump(mode="json"))
+        for position, record in records.items()
     ]
-    try:
-        sink.record_decisions(predictor.profile.name, audit)
-    except SpoolError as error:
-        raise AuditUnavailable(
-            "The decision could not be recorded, so it is not returned; retry later."
-        ) from error
+    outputs = [predictor.item(decided.scored, k) for k in range(len(records))]
+    sink.record(
+        Stream.PREDICTIONS,
+        decider.profile,
+        decision_records(decider, inputs, outputs, decided.decision_ids),
+    )
     return decided

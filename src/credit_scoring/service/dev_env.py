@@ -103,7 +103,7 @@ class LocalSetup:
 
 def _version_note(directory: Path) -> str:
     metadata = read_metadata(directory)
-    version, kind = metadata["version"], metadata["training_data"]["kind"]
+    version, kind = metadata.version, metadata.training_data.kind
     signed = "" if (directory / SIGNATURE_FILE).is_file() else ", UNSIGNED"
     if kind == "synthetic":
         return f"{version}{signed}, trained on SYNTHETIC data: a demonstration, not a credit model"

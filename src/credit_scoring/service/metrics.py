@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from credit_scoring.service.audit.records import AuditStatus
 
 LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 UNMATCHED = "unmatched"
@@ -16,49 +17,57 @@ UNMATCHED = "unmatched"
 class _AuditCollector(Collector):
     """Reads the audit sink's status at scrape time."""
 
-    def __init__(self, status: Callable[[], dict[str, Any] | None]) -> None:
+    def __init__(self, status: Callable[[], AuditStatus | None]) -> None:
         self.status = status
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
-        status = self.status()
-        if status is None:
+        audit = self.status()
+        if audit is None:
             return
-        values = {
+        gauges: dict[str, tuple[str, float | None]] = {
             "credit_audit_backlog_bytes": (
                 "Audit bytes spooled, not yet uploaded",
-                "backlog_bytes",
-            ),
-            "credit_audit_upload_failures": ("Failed audit uploads since start", "upload_failures"),
-            "credit_audit_uploaded_records": (
-                "Audit records uploaded since start",
-                "uploaded_records",
+                audit.backlog_bytes,
             ),
             "credit_audit_oldest_pending_seconds": (
                 "Age of the oldest audit record not yet uploaded (0 when none waits)",
-                "oldest_pending_age_seconds",
+                audit.oldest_pending_age_seconds,
             ),
-            "credit_audit_uploader_up": ("1 while the upload thread runs", "uploader_alive"),
-            "credit_audit_last_upload_age_seconds": (
-                "Seconds since the last successful audit upload",
-                "last_upload_age_seconds",
+            "credit_audit_spool_writable": (
+                "1 when the spool accepts records",
+                float(audit.spool_writable),
             ),
         }
-        for name, (help_text, key) in values.items():
-            value = status.get(key)
-            if isinstance(value, (int, float)):
+        uploads = audit.uploads
+        if uploads is not None:
+            gauges |= {
+                "credit_audit_upload_failures": (
+                    "Failed audit uploads since start",
+                    uploads.upload_failures,
+                ),
+                "credit_audit_uploaded_records": (
+                    "Audit records uploaded since start",
+                    uploads.uploaded_records,
+                ),
+                "credit_audit_uploader_up": (
+                    "1 while the upload thread runs",
+                    float(uploads.uploader_alive),
+                ),
+                "credit_audit_last_upload_age_seconds": (
+                    "Seconds since the last successful audit upload",
+                    uploads.last_upload_age_seconds,
+                ),
+            }
+        for name, (help_text, value) in gauges.items():
+            if value is not None:
                 yield GaugeMetricFamily(name, help_text, value=float(value))
-        yield GaugeMetricFamily(
-            "credit_audit_spool_writable",
-            "1 when the spool accepts records",
-            value=1.0 if status.get("spool_writable") else 0.0,
-        )
 
 
 class Metrics:
     """Request, prediction, validation and audit metrics."""
 
     def __init__(
-        self, known_fields: Iterable[str], audit_status: Callable[[], dict[str, Any] | None]
+        self, known_fields: Iterable[str], audit_status: Callable[[], AuditStatus | None]
     ) -> None:
         self.known_fields = set(known_fields)
         self.registry = CollectorRegistry()

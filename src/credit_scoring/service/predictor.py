@@ -32,7 +32,7 @@ class Predictor:
         self.artifact = artifact
         self.profile: Profile = artifact.profile
         self.threshold = float(
-            artifact.metadata["threshold"] if threshold_override is None else threshold_override
+            artifact.metadata.threshold if threshold_override is None else threshold_override
         )
 
     @property
@@ -43,7 +43,7 @@ class Predictor:
     @property
     def training_data(self) -> str:
         """What the model was trained on: ``real`` or ``synthetic``."""
-        return str(self.artifact.metadata["training_data"]["kind"])
+        return self.artifact.metadata.training_data.kind
 
     def frame(self, records: list[BaseModel]) -> pd.DataFrame:
         """Validated records as a raw-format frame with the profile's input columns."""
@@ -62,7 +62,7 @@ class Predictor:
             self.profile.classes,
             self.profile.risk_index,
             self.threshold,
-            self.artifact.metadata.get("risk_bands"),
+            self.artifact.metadata.risk_bands,
         )
 
     def item(self, scored: ScoredRecords, index: int) -> dict[str, Any]:
@@ -76,32 +76,31 @@ class Predictor:
     def public_metadata(self) -> dict[str, Any]:
         """What GET /model shows: the artifact's metadata without internal paths."""
         meta = self.artifact.metadata
-        training = {k: v for k, v in meta["training_data"].items() if k != "path"}
-        metrics = meta["metrics"]
+        metrics = meta.metrics.model_dump()
         return {
-            "version": meta["version"],
-            "profile": meta["profile"],
-            "created_at": meta["created_at"],
-            "git_commit": meta["git_commit"],
-            "training_data": training,
-            "model": {k: meta["model"][k] for k in ("chosen", "reason", "preset")},
-            "classes": meta["classes"],
-            "risk_class": meta["risk_class"],
+            "version": meta.version,
+            "profile": meta.profile,
+            "created_at": meta.created_at,
+            "git_commit": meta.git_commit,
+            "training_data": meta.training_data.model_dump(exclude={"path"}),
+            "model": meta.model.model_dump(include={"chosen", "reason", "preset"}),
+            "classes": meta.classes,
+            "risk_class": meta.risk_class,
             "decision_threshold": self.threshold,
-            "artifact_threshold": meta["threshold"],
-            "threshold_policy": meta["threshold_policy"],
-            "risk_bands": meta.get("risk_bands"),
-            "fair_lending": meta.get("fair_lending"),
-            "features": meta["features"],
+            "artifact_threshold": meta.threshold,
+            "threshold_policy": meta.threshold_policy.model_dump(exclude_none=True),
+            "risk_bands": meta.risk_bands.model_dump() if meta.risk_bands else None,
+            "fair_lending": meta.fair_lending.model_dump() if meta.fair_lending else None,
+            "features": meta.features,
             "metrics": {
-                key: metrics[key]
-                for key in ("split", "test", "test_raw_records", "bayes_ceiling", "oof_decision")
-                if key in metrics
+                key: value
+                for key, value in metrics.items()
+                if key != "cross_validation" and value is not None
             },
             "cross_validation": {
                 name: {k: v[k] for k in ("macro_f1", "log_loss", "roc_auc_ovr")}
-                for name, v in metrics["cross_validation"].items()
+                for name, v in meta.metrics.cross_validation.items()
             },
-            "inputs": meta["inputs"],
-            "libraries": meta["libraries"],
+            "inputs": meta.inputs,
+            "libraries": meta.libraries,
         }

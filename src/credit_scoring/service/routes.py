@@ -16,14 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audited_scoring import Decided, RequestContext, decide_and_record
 from credit_scoring.service.errors import (
-    AuditUnavailable,
     FieldNames,
     PayloadTooLarge,
     Unauthorized,
     request_id_of,
 )
-from credit_scoring.service.audit.sink import utc_now
-from credit_scoring.service.audit.spool import SpoolError
+from credit_scoring.service.audit.records import Stream, feedback_record
 from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
     BatchItem,
@@ -66,7 +64,8 @@ async def _decide(
         started=request.state.started,
         batch=batch,
     )
-    decided = await run_in_threadpool(decide_and_record, predictor, state.audit, records, context)
+    sink = state.audit_sink()
+    decided = await run_in_threadpool(decide_and_record, predictor, sink, records, context)
     scored = decided.scored
     state.metrics.observe_decisions(
         predictor.profile.name, scored.credit_class, scored.decision, scored.risk_probability
@@ -214,18 +213,11 @@ def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
         client: Client,
         read: Annotated[ProfileBody, Depends(body_reader(feedback_model, [profile]))],
     ) -> FeedbackResponse:
-        if state.audit is None:
-            raise AuditUnavailable("The audit log is not configured.")
-        record = read.body.model_dump(mode="json") | {
-            "feedback_id": request_id_of(request),
-            "time": utc_now(),
-            "profile": profile.name,
-            "client_id": client,
-        }
-        try:
-            await run_in_threadpool(state.audit.record_feedback, profile.name, record)
-        except SpoolError as error:
-            raise AuditUnavailable("The feedback could not be recorded; retry later.") from error
+        sink = state.audit_sink()
+        record = feedback_record(
+            read.body.model_dump(mode="json"), request_id_of(request), profile.name, client
+        )
+        await run_in_threadpool(sink.record, Stream.FEEDBACK, profile.name, [record])
         return FeedbackResponse(
             feedback_id=record["feedback_id"],
             decision_id=record["decision_id"],

@@ -10,9 +10,15 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 
 from credit_scoring.profiles import Profile
+from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
-from credit_scoring.service.errors import ModelNotReady, RateLimited, Unauthorized
+from credit_scoring.service.errors import (
+    AuditUnavailable,
+    ModelNotReady,
+    RateLimited,
+    Unauthorized,
+)
 from credit_scoring.service.metrics import Metrics
 from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.request_body import field_names
@@ -48,7 +54,14 @@ class ServiceState:
         request.state.model_version = predictor.version
         return predictor
 
-    def audit_status(self) -> dict[str, Any] | None:
+    def audit_sink(self) -> AuditSink:
+        """The audit sink, or AuditUnavailable before it runs: nothing is decided or taken
+        in that it could not record."""
+        if self.audit is None:
+            raise AuditUnavailable("The audit log is not running; retry later.")
+        return self.audit
+
+    def audit_status(self) -> AuditStatus | None:
         """The audit sink's status, once it exists."""
         return self.audit.status() if self.audit is not None else None
 
@@ -69,11 +82,12 @@ class ServiceState:
                 for name in self.models
             }
         }
-        if self.audit is not None:
-            details["audit"] = audit = self.audit.status()
-            if not audit["spool_writable"]:
+        audit = self.audit_status()
+        if audit is not None:
+            details["audit"] = audit.as_dict()
+            if not audit.spool_writable:
                 reasons.append("audit_spool_unwritable")
-            if not audit.get("uploader_alive", True):
+            if audit.uploader_stopped:
                 reasons.append("audit_uploader_stopped")
         body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}
         return not reasons, body | (details if detailed else {})

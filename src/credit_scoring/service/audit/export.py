@@ -12,9 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from credit_scoring.service.audit.records import Stream, partition
 from credit_scoring.service.audit.store import ObjectStore
-
-ID_FIELD = {"predictions": "decision_id", "feedback": "feedback_id"}
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -22,7 +21,7 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def read_records(
-    store: ObjectStore, stream: str, profile: str, start: date, end: date
+    store: ObjectStore, stream: Stream, profile: str, start: date, end: date
 ) -> list[dict[str, Any]]:
     """Records whose own time falls in [start, end] (UTC); a record uploaded twice (a retried
     upload) appears once, by its own id, so no two decisions are ever merged."""
@@ -33,10 +32,10 @@ def read_records(
     seen: set[str] = set()
     records: list[dict[str, Any]] = []
     for day in _days(start - timedelta(days=1), end):
-        for key in sorted(store.keys(f"{stream}/profile={profile}/dt={day.isoformat()}/")):
+        for key in sorted(store.keys(partition(stream.value, profile, day))):
             for line in gzip.decompress(store.get(key)).splitlines():
                 record = json.loads(line)
-                record_id = str(record[ID_FIELD[stream]])
+                record_id = str(record[stream.id_field])
                 if record_id in seen or not start <= date.fromisoformat(record["time"][:10]) <= end:
                     continue
                 seen.add(record_id)
@@ -70,14 +69,18 @@ def match_feedback(
 
 
 def period_records(
-    store: ObjectStore, kind: str, profile: str, period: tuple[date, date], decisions_since: date
+    store: ObjectStore,
+    stream: Stream,
+    profile: str,
+    period: tuple[date, date],
+    decisions_since: date,
 ) -> list[dict[str, Any]]:
     """The records of a period; feedback matched to the decisions made since decisions_since."""
-    records = read_records(store, kind, profile, *period)
-    if kind != "feedback":
+    records = read_records(store, stream, profile, *period)
+    if stream is not Stream.FEEDBACK:
         return records
     return match_feedback(
-        records, read_records(store, "predictions", profile, decisions_since, period[1])
+        records, read_records(store, Stream.PREDICTIONS, profile, decisions_since, period[1])
     )
 
 

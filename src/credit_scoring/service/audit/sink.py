@@ -5,16 +5,14 @@ from __future__ import annotations
 import socket
 import time
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
-from credit_scoring.service.audit.spool import Spool
+from credit_scoring.service.audit.records import AuditStatus, Stream, UploadStatus
+from credit_scoring.service.audit.spool import Spool, SpoolError
 from credit_scoring.service.audit.store import ObjectStore
 from credit_scoring.service.audit.uploader import Uploader
+from credit_scoring.service.errors import AuditUnavailable
 from credit_scoring.service.settings import Settings
-
-PREDICTIONS = "predictions"
-FEEDBACK = "feedback"
 
 
 def instance_id(settings: Settings) -> str:
@@ -22,11 +20,6 @@ def instance_id(settings: Settings) -> str:
     base = settings.instance_id or socket.gethostname()
     safe = "".join(c if c.isalnum() else "_" for c in base)[:40]
     return f"{safe}_{uuid.uuid4().hex[:8]}"
-
-
-def utc_now() -> str:
-    """The current UTC time, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat()
 
 
 class AuditSink:
@@ -42,8 +35,10 @@ class AuditSink:
             "fsync": settings.audit_fsync,
         }
         self.spools = {
-            (stream, profile): Spool(settings.audit_spool_dir / profile, stream, instance, **common)
-            for stream in (PREDICTIONS, FEEDBACK)
+            (stream, profile): Spool(
+                settings.audit_spool_dir / profile, stream.value, instance, **common
+            )
+            for stream in Stream
             for profile in profiles
         }
         self.uploader = (
@@ -68,13 +63,15 @@ class AuditSink:
         if self.uploader is not None:
             self.uploader.stop(flush_seconds)
 
-    def record_decisions(self, profile: str, records: list[dict[str, Any]]) -> None:
-        """Durably spool decision records (raises SpoolError if that is impossible)."""
-        self.spools[(PREDICTIONS, profile)].append(records)
-
-    def record_feedback(self, profile: str, record: dict[str, Any]) -> None:
-        """Durably spool one ground-truth record."""
-        self.spools[(FEEDBACK, profile)].append([record])
+    def record(self, stream: Stream, profile: str, records: list[dict[str, Any]]) -> None:
+        """Durably spool ``records``, or raise AuditUnavailable: what cannot be recorded
+        must not be answered."""
+        try:
+            self.spools[(stream, profile)].append(records)
+        except SpoolError as error:
+            raise AuditUnavailable(
+                f"The {stream.value} could not be recorded, so nothing is returned; retry later."
+            ) from error
 
     def _oldest_pending_age(self) -> float:
         """Seconds since the oldest record not yet uploaded was spooled (at most: its
@@ -85,34 +82,33 @@ class AuditSink:
             return 0.0
         return round(max(0.0, time.time() - oldest.timestamp()), 1)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> AuditStatus:
         """Backlog, failures and last success, for /ready and monitoring."""
-        spooled = sum(spool.backlog_bytes() for spool in self.spools.values())
         writable = all(spool.writable() for spool in self.spools.values())
         errors = [s.last_error for s in self.spools.values() if s.last_error]
-        status: dict[str, Any] = {
-            "spool_writable": writable,
-            "backlog_bytes": spooled,
-            "backlog_segments": sum(len(s.ready_segments()) for s in self.spools.values()),
-            "oldest_pending_age_seconds": self._oldest_pending_age(),
-        }
-        if errors and not writable:
-            status["spool_error"] = errors[0]
+        return AuditStatus(
+            spool_writable=writable,
+            backlog_bytes=sum(spool.backlog_bytes() for spool in self.spools.values()),
+            backlog_segments=sum(len(s.ready_segments()) for s in self.spools.values()),
+            oldest_pending_age_seconds=self._oldest_pending_age(),
+            spool_error=errors[0] if errors and not writable else None,
+            uploads=self._upload_status(),
+        )
+
+    def _upload_status(self) -> UploadStatus | None:
         if self.uploader is None:
-            status["uploads"] = "disabled"
-            return status
+            return None
         stats = self.uploader.stats
         with stats.lock:
-            status |= {
-                "uploaded_objects": stats.uploaded_objects,
-                "uploaded_records": stats.uploaded_records,
-                "upload_failures": stats.upload_failures,
-                "uploader_alive": self.uploader.alive(),
-                "store_failing": stats.consecutive_failures > 0,
-                "last_upload_age_seconds": (
+            return UploadStatus(
+                uploaded_objects=stats.uploaded_objects,
+                uploaded_records=stats.uploaded_records,
+                upload_failures=stats.upload_failures,
+                uploader_alive=self.uploader.alive(),
+                store_failing=stats.consecutive_failures > 0,
+                last_upload_age_seconds=(
                     None
                     if stats.last_success is None
                     else round(time.time() - stats.last_success, 1)
                 ),
-            }
-        return status
+            )

@@ -9,19 +9,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from credit_scoring.service.audit.records import object_key
 from credit_scoring.service.audit.spool import SegmentName, Spool, claimed
 from credit_scoring.service.audit.store import ObjectStore, StoreError, describe
 
 logger = logging.getLogger(__name__)
 
 
-def object_key(profile: str, segment: Path) -> str:
-    """``<stream>/profile=<p>/dt=<date>/hour=<hh>/<instance>-<seq>.jsonl.gz`` (creation time)."""
+def segment_key(profile: str, segment: Path) -> str:
+    """The object key of a finished spool segment (``records.object_key``)."""
     name = SegmentName.parse(segment)
-    return (
-        f"{name.stream}/profile={profile}/dt={name.created:%Y-%m-%d}/hour={name.created:%H}/"
-        f"{name.instance}-{name.seq:06d}.jsonl.gz"
-    )
+    return object_key(name.stream, profile, name.created, name.instance, name.seq)
 
 
 @dataclass
@@ -103,7 +101,7 @@ class Uploader:
             if handle is None:
                 return True
             content = handle.read()
-            key = object_key(profile, segment)
+            key = segment_key(profile, segment)
             try:
                 self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:

@@ -1,0 +1,128 @@
+"""The audit log's own terms, in one place: its streams, where their objects go in the
+store, the records it keeps, and the sink's status."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class Stream(str, Enum):
+    """A kind of audit record, with the field that identifies one."""
+
+    PREDICTIONS = "predictions"
+    FEEDBACK = "feedback"
+
+    @property
+    def id_field(self) -> str:
+        """The field that is unique per record of this stream."""
+        return "decision_id" if self is Stream.PREDICTIONS else "feedback_id"
+
+
+def partition(stream: str, profile: str, day: date) -> str:
+    """The store prefix of a stream's objects of one profile and day."""
+    return f"{stream}/profile={profile}/dt={day.isoformat()}/"
+
+
+def object_key(stream: str, profile: str, created: datetime, instance: str, seq: int) -> str:
+    """``<stream>/profile=<p>/dt=<date>/hour=<hh>/<instance>-<seq>.jsonl.gz``: a spool
+    segment's object, filed under the time the segment was opened."""
+    return (
+        f"{partition(stream, profile, created.date())}hour={created:%H}/"
+        f"{instance}-{seq:06d}.jsonl.gz"
+    )
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class Decider:
+    """Who decided for whom: the model, the client, the request, and when it started."""
+
+    profile: str
+    model_version: str
+    threshold: float
+    client_id: str
+    request_id: str
+    latency_ms: float
+
+
+def decision_records(
+    decider: Decider,
+    inputs: list[tuple[int | None, dict[str, Any]]],
+    outputs: list[dict[str, Any]],
+    decision_ids: list[str],
+) -> list[dict[str, Any]]:
+    """One audit record per decision: its id, the request and batch position (``None`` for a
+    single record), the model, the client, the validated inputs and the answer."""
+    moment = utc_now()
+    return [
+        {
+            "decision_id": decision_id,
+            "request_id": decider.request_id,
+            "batch_index": position,
+            "time": moment,
+            "profile": decider.profile,
+            "model_version": decider.model_version,
+            "client_id": decider.client_id,
+            "latency_ms": decider.latency_ms,
+            "inputs": record,
+            "outputs": output | {"decision_threshold": decider.threshold},
+        }
+        for decision_id, (position, record), output in zip(decision_ids, inputs, outputs)
+    ]
+
+
+def feedback_record(
+    feedback: dict[str, Any], feedback_id: str, profile: str, client_id: str
+) -> dict[str, Any]:
+    """The audit record of a client's feedback on an earlier decision."""
+    return feedback | {
+        "feedback_id": feedback_id,
+        "time": utc_now(),
+        "profile": profile,
+        "client_id": client_id,
+    }
+
+
+@dataclass(frozen=True)
+class UploadStatus:
+    """The uploader's part of the status (absent when uploads are disabled)."""
+
+    uploaded_objects: int
+    uploaded_records: int
+    upload_failures: int
+    uploader_alive: bool
+    store_failing: bool
+    last_upload_age_seconds: float | None
+
+
+@dataclass(frozen=True)
+class AuditStatus:
+    """Whether decisions can be recorded and how far uploads lag, for /ready and /metrics."""
+
+    spool_writable: bool
+    backlog_bytes: int
+    backlog_segments: int
+    oldest_pending_age_seconds: float
+    spool_error: str | None = None
+    uploads: UploadStatus | None = None
+
+    @property
+    def uploader_stopped(self) -> bool:
+        """True when uploads are enabled but their thread is no longer running."""
+        return self.uploads is not None and not self.uploads.uploader_alive
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status as /ready shows it."""
+        shown = {k: v for k, v in asdict(self).items() if k not in ("uploads", "spool_error")}
+        if self.spool_error is not None:
+            shown["spool_error"] = self.spool_error
+        if self.uploads is None:
+            return shown | {"uploads": "disabled"}
+        return shown | asdict(self.uploads)
