@@ -21,7 +21,7 @@ import pandas as pd
 from credit_scoring.ml.artifact import load_artifact
 from credit_scoring.ml.raw_data import default_training_file
 from credit_scoring.profiles import get_profile
-from credit_scoring.service.audit.local_store import free_port
+from credit_scoring.dev.seaweed import free_port
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.schemas import request_models

@@ -12,7 +12,7 @@ import pytest
 from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
 from credit_scoring.ml.training import TrainConfig, train
-from credit_scoring.service.audit.local_store import LocalSeaweed, Ports
+from credit_scoring.dev.seaweed import LocalSeaweed, Ports
 from credit_scoring.profiles import CARD_DEFAULT, Profile, get_profile
 
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import yaml
 
-from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.auth import hash_key
 from tests.conftest import SIGNING_KEY
 from tests.image_engine import (

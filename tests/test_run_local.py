@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from credit_scoring.service.audit.local_store import free_port
+from credit_scoring.dev.seaweed import free_port
 from tests.image_engine import ROOT
 
 pytestmark = pytest.mark.slow

@@ -279,9 +279,9 @@ def run_local(
     """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
     import os
 
-    from credit_scoring.service.audit.local_store import LocalSeaweed, busy_ports
-    from credit_scoring.service.audit.store import StoreError
-    from credit_scoring.service.dev_env import DEV_CLIENT, ensure_dev_key, local_setup
+    from credit_scoring.dev.seaweed import LocalSeaweed, busy_ports
+    from credit_scoring.service.object_store import StoreError
+    from credit_scoring.dev.environment import DEV_CLIENT, ensure_dev_key, local_setup
 
     try:
         key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
@@ -299,7 +299,7 @@ def run_local(
     try:
         seaweed.start()
         seaweed.store(setup.bucket).ensure_bucket()
-    except (RuntimeError, *StoreError) as error:
+    except (RuntimeError, StoreError) as error:
         seaweed.stop()
         _fail(f"SeaweedFS did not start ({type(error).__name__}); see {data_dir}/weed.log")
     try:
@@ -376,7 +376,7 @@ def model_publish(
 ) -> None:
     """Upload a model that passed its quality gate; print the MODEL_URI that deploys it."""
     from credit_scoring.ml.artifact import ArtifactError
-    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.object_store import StoreError
     from credit_scoring.service.model_store import publish_model, store_for
 
     try:
@@ -395,8 +395,8 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("create-bucket")
 def audit_create_bucket() -> None:
     """Create the audit bucket if missing (local stores and Compose; AWS provisions its own)."""
-    from credit_scoring.service.app import object_store
-    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.object_store import object_store
+    from credit_scoring.service.object_store import StoreError
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
@@ -432,10 +432,10 @@ def audit_export(
     """
     from datetime import date, timedelta
 
-    from credit_scoring.service.app import object_store
+    from credit_scoring.service.object_store import object_store
     from credit_scoring.service.audit.export import period_records, write_table
     from credit_scoring.service.audit.records import Stream
-    from credit_scoring.service.audit.store import StoreError
+    from credit_scoring.service.object_store import StoreError
     from credit_scoring.service.settings import Settings
 
     streams = [stream.value for stream in Stream]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.app import create_app
-from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 from tests.conftest import SIGNING_KEY

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from credit_scoring.service.auth import hash_key
-from credit_scoring.service.dev_env import ensure_dev_key
+from credit_scoring.dev.environment import ensure_dev_key
 from credit_scoring.service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from credit_scoring.cli import app
 from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, load_artifact, sign_artifact
-from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.model_store import ModelGateError, fetch_model, publish_model
 from tests.conftest import SIGNING_KEY
 from tests.ml.test_quality_gate import passing

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from credit_scoring.service.audit.local_store import LocalSeaweed
+from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.audit.records import Stream, UploadStatus
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.audit.spool import READY_SUFFIX, Spool, SpoolError

@@ -75,11 +75,7 @@ def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) 
 
 
 def score_frame(
-    artifact: Artifact,
-    raw: pd.DataFrame,
-    threshold: float | None = None,
-    *,
-    per_customer: bool = False,
+    artifact: Artifact, raw: pd.DataFrame, *, per_customer: bool = False
 ) -> pd.DataFrame:
     """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
     profile = artifact.profile
@@ -88,9 +84,9 @@ def score_frame(
     # what tells which values it could not read.
     canonical = artifact.pipeline[:1].transform(inputs)
     proba = artifact.pipeline[1:].predict_proba(canonical)
-    chosen = artifact.metadata.threshold if threshold is None else threshold
+    metadata = artifact.metadata
     decisions = decide(
-        proba, profile.classes, profile.risk_index, chosen, artifact.metadata.risk_bands
+        proba, profile.classes, profile.risk_index, metadata.threshold, metadata.risk_bands
     )
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:

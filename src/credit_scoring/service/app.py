@@ -8,13 +8,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.ml.artifact import ArtifactError, load_artifact, models_under
 from credit_scoring.profiles import PROFILES, Profile
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.service.audit.store import ObjectStore
+from credit_scoring.service.object_store import object_store
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
@@ -48,21 +47,6 @@ def load_predictor(settings: Settings, profile: str, directory: Path) -> Predict
             "model; set CREDIT_ALLOW_SYNTHETIC_MODEL=true to serve it for a demonstration"
         )
     return Predictor(artifact, settings.decision_threshold)
-
-
-def object_store(settings: Settings) -> ObjectStore:
-    """The audit bucket's client, from the settings (AWS default credentials when unset)."""
-
-    def secret(value: SecretStr | None) -> str | None:
-        return value.get_secret_value() if value is not None else None
-
-    return ObjectStore(
-        settings.s3_bucket,
-        endpoint_url=settings.s3_endpoint_url,
-        region=settings.s3_region,
-        access_key_id=secret(settings.s3_access_key_id),
-        secret_access_key=secret(settings.s3_secret_access_key),
-    )
 
 
 def load_models(state: ServiceState) -> None:

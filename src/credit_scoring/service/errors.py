@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,20 @@ def request_id_of(request: Request) -> str:
     return str(getattr(request.state, "request_id", "unknown"))
 
 
+def error_document(
+    request_id: str, code: str, message: str, fields: list[FieldError] | None = None
+) -> dict[str, Any]:
+    """The JSON error body every failure answers with, from the app, its middleware, or the
+    HTTP server itself."""
+    body = ErrorResponse(request_id=request_id, error=code, message=message, fields=fields or [])
+    return body.model_dump(mode="json")
+
+
+def error_bytes(request_id: str, code: str, message: str) -> bytes:
+    """``error_document`` encoded, for the layers below FastAPI."""
+    return json.dumps(error_document(request_id, code, message)).encode()
+
+
 def error_response(
     request_id: str,
     status: int,
@@ -62,10 +77,11 @@ def error_response(
     fields: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """The JSON error body every failure answers with."""
-    body = ErrorResponse(request_id=request_id, error=code, message=message, fields=fields or [])
+    """``error_document`` as a response, with the request id header."""
     merged = {"X-Request-ID": request_id} | (headers or {})
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=merged)
+    return JSONResponse(
+        error_document(request_id, code, message, fields), status_code=status, headers=merged
+    )
 
 
 def _field_name(location: tuple[Any, ...]) -> str:

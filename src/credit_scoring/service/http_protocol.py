@@ -4,13 +4,13 @@ server's own 400s (a request h11 cannot parse) are the JSON error body of every 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from functools import cache
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from credit_scoring.service.errors import error_bytes
 from credit_scoring.service.settings import Settings
 
 
@@ -62,9 +62,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         request_id = uuid.uuid4().hex
-        body = json.dumps(
-            {"request_id": request_id, "error": "bad_request", "message": msg, "fields": []}
-        ).encode()
+        body = error_bytes(request_id, "bad_request", msg)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

@@ -4,7 +4,6 @@ limit before the app sees it, access log, last-resort 500."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
@@ -13,6 +12,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from credit_scoring.service.errors import error_bytes
 from credit_scoring.service.metrics import UNMATCHED, Metrics
 
 logger = logging.getLogger("credit_scoring.access")
@@ -41,11 +41,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return str(value.decode("latin-1"))
     return None
-
-
-def _error_body(request_id: str, status: int, code: str, message: str) -> bytes:
-    body = {"request_id": request_id, "error": code, "message": message, "fields": []}
-    return json.dumps(body).encode()
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:
@@ -140,7 +135,7 @@ class RequestContextMiddleware:
     ) -> None:
         if outcome["started"]:
             return
-        body = _error_body(request_id, status, code, message)
+        body = error_bytes(request_id, code, message)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

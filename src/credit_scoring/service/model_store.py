@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from credit_scoring.ml.artifact import point_latest, verified_metadata
 from credit_scoring.ml.quality_gate import evaluate_gate
-from credit_scoring.service.audit.store import ObjectStore
+from credit_scoring.service.object_store import ObjectStore
 
 
 class ModelGateError(ValueError):

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from credit_scoring.service.audit.records import Stream, partition
-from credit_scoring.service.audit.store import ObjectStore
+from credit_scoring.service.object_store import ObjectStore
 
 
 def _days(start: date, end: date) -> list[date]:

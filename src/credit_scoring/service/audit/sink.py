@@ -9,7 +9,7 @@ from typing import Any
 
 from credit_scoring.service.audit.records import AuditStatus, Stream, UploadStatus
 from credit_scoring.service.audit.spool import Spool, SpoolError
-from credit_scoring.service.audit.store import ObjectStore
+from credit_scoring.service.object_store import ObjectStore
 from credit_scoring.service.audit.uploader import Uploader
 from credit_scoring.service.errors import AuditUnavailable
 from credit_scoring.service.settings import Settings

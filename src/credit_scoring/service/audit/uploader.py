@@ -11,7 +11,7 @@ from pathlib import Path
 
 from credit_scoring.service.audit.records import object_key
 from credit_scoring.service.audit.spool import SegmentName, Spool, claimed
-from credit_scoring.service.audit.store import ObjectStore, StoreError, describe
+from credit_scoring.service.object_store import ObjectStore, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class Uploader:
             try:
                 self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:
-                reason = describe(error)
+                reason = str(error)
                 self._failed(reason)
                 logger.warning("audit upload failed (%s); will retry", reason)
                 return False

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from credit_scoring.service.audit.store import ObjectStore, StoreError
+from credit_scoring.service.object_store import ObjectStore, StoreError
 
 
 def free_port() -> int:

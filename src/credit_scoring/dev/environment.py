@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, models_under, read_metadata
 from credit_scoring.profiles import PROFILES
-from credit_scoring.service.audit.local_store import Ports
+from credit_scoring.dev.seaweed import Ports
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import SecretStr
 
-StoreError = (BotoCoreError, ClientError)
+from credit_scoring.service.settings import Settings
 
 
-def describe(error: Exception) -> str:
-    """A short, secret-free description of a store error (its code, or its type)."""
+class StoreError(RuntimeError):
+    """The store failed or refused; the message is short and free of secrets (the error's
+    code, or its type)."""
+
+
+def _described(error: Exception) -> str:
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
         return f"{details.get('Code', 'ClientError')}: {details.get('Message', '')}"[:200]
     return type(error).__name__
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """Turn the client library's errors into StoreError."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        raise StoreError(_described(error)) from error
 
 
 class ObjectStore:
@@ -52,11 +68,18 @@ class ObjectStore:
         """Store ``body`` under ``key`` unless an object is there: a conditional PUT
         (If-None-Match: *), so an object is never rewritten and no read right is needed."""
         try:
-            self._client.put_object(
-                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, IfNoneMatch="*"
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+            with _store_errors():
+                self._client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=body,
+                    ContentType=content_type,
+                    IfNoneMatch="*",
+                )
+        except StoreError as error:
+            if isinstance(error.__cause__, ClientError) and error.__cause__.response.get(
+                "Error", {}
+            ).get("Code") in ("PreconditionFailed", "412"):
                 return False
             raise
         return True
@@ -65,13 +88,15 @@ class ObjectStore:
         """Every key under ``prefix``."""
         paginator = self._client.get_paginator("list_objects_v2")
         found: list[str] = []
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
-            found += [item["Key"] for item in page.get("Contents", [])]
+        with _store_errors():
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                found += [item["Key"] for item in page.get("Contents", [])]
         return found
 
     def get(self, key: str) -> bytes:
         """The bytes stored under ``key``."""
-        body: bytes = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        with _store_errors():
+            body: bytes = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body
 
     def ensure_bucket(self) -> None:
@@ -79,4 +104,22 @@ class ObjectStore:
         try:
             self._client.head_bucket(Bucket=self.bucket)
         except ClientError:
-            self._client.create_bucket(Bucket=self.bucket)
+            with _store_errors():
+                self._client.create_bucket(Bucket=self.bucket)
+        except BotoCoreError as error:
+            raise StoreError(_described(error)) from error
+
+
+def object_store(settings: Settings) -> ObjectStore:
+    """The audit bucket's client, from the settings (AWS default credentials when unset)."""
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    return ObjectStore(
+        settings.s3_bucket,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        access_key_id=secret(settings.s3_access_key_id),
+        secret_access_key=secret(settings.s3_secret_access_key),
+    )
