@@ -1,4 +1,9 @@
-"""The Pipeline's transformers follow scikit-learn's conventions."""
+"""The Pipeline's transformers follow scikit-learn's rules.
+
+``check_estimator`` feeds estimators random numeric arrays; these transformers read a
+profile's named columns, so the checks that need no data run on them (parameters,
+cloning, attributes set in ``__init__``), and the rest is tested here on real frames.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,53 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_set_params,
+)
 
 from credit_scoring.ml.transformers import InputColumnsError, RecordCleaner
-from credit_scoring.profiles import Profile
+from credit_scoring.profiles import CARD_DEFAULT, CREDIT_SCORE, Profile
+from credit_scoring.profiles.card_default_features import CardDefaultFeatures
 from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
 
 
-@pytest.mark.parametrize("transformer", [RecordCleaner, CreditScoreFeatures])
-def test_init_only_stores_parameters_and_clone_works(transformer: type, profile: Profile) -> None:
-    instance = transformer(profile=profile)
-    assert instance.get_params()["profile"].name == profile.name
-    assert clone(instance).get_params()["profile"].name == profile.name
-    assert not [name for name in vars(instance) if name.endswith("_")]
+TRANSFORMERS = [
+    (RecordCleaner, CREDIT_SCORE),
+    (CreditScoreFeatures, CREDIT_SCORE),
+    (RecordCleaner, CARD_DEFAULT),
+    (CardDefaultFeatures, CARD_DEFAULT),
+]
+
+
+@pytest.mark.parametrize(("transformer", "owner"), TRANSFORMERS)
+def test_init_only_stores_parameters_and_clone_works(transformer: type, owner: Profile) -> None:
+    instance = transformer(profile=owner)
+    assert instance.get_params()["profile"] is owner
+    assert clone(instance).get_params()["profile"].name == owner.name
+    name = transformer.__name__
+    check_no_attributes_set_in_init(name, instance)
+    check_get_params_invariance(name, instance)
+    check_set_params(name, instance)
+
+
+@pytest.mark.parametrize(("transformer", "owner"), TRANSFORMERS)
+def test_an_unfitted_transformer_refuses_to_transform(transformer: type, owner: Profile) -> None:
+    record = pd.DataFrame([{name: None for name in owner.input_names}])
+    with pytest.raises(NotFittedError):
+        transformer(owner).transform(record)
+    with pytest.raises(NotFittedError):
+        transformer(owner).get_feature_names_out()
+
+
+def test_fit_learns_the_input_columns_from_x(profile: Profile, raw_frame: pd.DataFrame) -> None:
+    cleaner = RecordCleaner(profile).fit(raw_frame)
+    assert list(cleaner.feature_names_in_) == list(raw_frame.columns)
+    assert cleaner.n_features_in_ == raw_frame.shape[1]
+    with pytest.raises(InputColumnsError, match="Age"):
+        RecordCleaner(profile).fit(raw_frame.drop(columns=["Age"]))
 
 
 def test_fit_returns_self_and_names_match_output(profile: Profile, raw_frame: pd.DataFrame) -> None:
@@ -29,7 +69,7 @@ def test_fit_returns_self_and_names_match_output(profile: Profile, raw_frame: pd
     assert encoder.fit(clean) is encoder
     encoded = encoder.transform(clean)
     assert list(encoded.columns) == list(encoder.get_feature_names_out())
-    assert list(encoder.feature_names_out_) == list(encoded.columns)
+    assert list(encoder.feature_names_in_) == list(clean.columns)
     assert all(dtype == np.float64 for dtype in encoded.dtypes)
 
 
@@ -45,8 +85,7 @@ def test_encoding_of_categories_and_loans(profile: Profile) -> None:
             }
         ]
     )
-    profile_inputs = RecordCleaner(profile).fit(record).get_feature_names_out()
-    for name in profile_inputs:
+    for name in profile.input_names:
         if name not in record:
             record[name] = np.nan
     clean = RecordCleaner(profile).fit(record).transform(record)

@@ -22,10 +22,12 @@ def grouped_oof(
     ``X`` (what the model learns from), and of the same rows as ``served`` (as the API
     receives them; ``X`` when not given), each from the fold model that never saw them."""
     served = X if served is None else served
-    n_classes = len(np.unique(y))
-    proba, proba_served = np.zeros((len(y), n_classes)), np.zeros((len(y), n_classes))
+    classes = np.unique(y)
+    proba, proba_served = np.zeros((len(y), len(classes))), np.zeros((len(y), len(classes)))
     for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
         model = clone(estimator).fit(X.iloc[train], y[train])
-        proba[test] = model.predict_proba(X.iloc[test])
-        proba_served[test] = model.predict_proba(served.iloc[test])
+        # a fold without some class gives no column for it (probability 0)
+        cells = np.ix_(test, np.searchsorted(classes, model.classes_))
+        proba[cells] = model.predict_proba(X.iloc[test])
+        proba_served[cells] = model.predict_proba(served.iloc[test])
     return proba, proba_served

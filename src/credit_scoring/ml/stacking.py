@@ -11,6 +11,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 from credit_scoring.ml.cross_validation import grouped_oof
 
@@ -45,6 +47,11 @@ def stacked_oof(
     return proba, proba_served
 
 
+def _frame(X: Any) -> pd.DataFrame:
+    """X as a DataFrame (the bases read feature names from one)."""
+    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+
+
 class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """The meta-model over the base models' log-probabilities.
 
@@ -58,11 +65,21 @@ class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.folds = folds
 
     def fit(
-        self, X: pd.DataFrame, y: Any, groups: Any, oof: dict[str, np.ndarray] | None = None
+        self,
+        X: pd.DataFrame,
+        y: Any,
+        groups: Any = None,
+        oof: dict[str, np.ndarray] | None = None,
     ) -> StackedEnsemble:
-        """Fit the meta-model on out-of-fold predictions, then the bases on all rows."""
-        y = np.asarray(y)
+        """Fit the meta-model on out-of-fold predictions, then the bases on all rows.
+        Without ``groups`` each row is its own customer."""
+        check_X_y(X, y, ensure_all_finite="allow-nan", dtype=None)
+        check_classification_targets(y)
+        X, y = _frame(X), np.asarray(y)
+        if len(np.unique(y)) < 2:
+            raise ValueError("StackedEnsemble needs two classes or more in y, got 1 class")
         if oof is None:
+            groups = np.arange(len(y)) if groups is None else np.asarray(groups)
             oof = {
                 name: grouped_oof(estimator, X, y, groups, self.folds)[0]
                 for name, estimator in self.estimators
@@ -76,15 +93,22 @@ class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def base_probabilities(self, X: pd.DataFrame) -> list[np.ndarray]:
         """Each fitted base model's class probabilities."""
-        return [estimator.predict_proba(X) for estimator in self.estimators_]
+        check_is_fitted(self, "estimators_")
+        columns = check_array(X, ensure_all_finite="allow-nan", dtype=None).shape[1]
+        if columns != self.n_features_in_:
+            raise ValueError(
+                f"X has {columns} features, but StackedEnsemble is expecting "
+                f"{self.n_features_in_} features as input"
+            )
+        return [estimator.predict_proba(_frame(X)) for estimator in self.estimators_]
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Meta-model probabilities over the bases' log-probabilities."""
-        proba: np.ndarray = self.final_estimator_.predict_proba(
-            meta_features(self.base_probabilities(X))
-        )
+        learnt = meta_features(self.base_probabilities(X))
+        proba: np.ndarray = self.final_estimator_.predict_proba(learnt)
         return proba
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Most probable class."""
-        return np.asarray(self.classes_[np.argmax(self.predict_proba(X), axis=1)])
+        proba = self.predict_proba(X)
+        return np.asarray(self.classes_[np.argmax(proba, axis=1)])

@@ -7,13 +7,12 @@ does (to report what the model would have gained from them).
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from credit_scoring.profiles.base import Profile
+from credit_scoring.profiles.transformer import ProfileTransformer
 
 PAY_STATUS = ("PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")
 BILLS = tuple(f"BILL_AMT{k}" for k in range(1, 7))
@@ -54,7 +53,7 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         )
 
 
-class CardDefaultFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class CardDefaultFeatures(ProfileTransformer):
     """Raw statuses, bills and payments, plus utilisation, payment ratios, delay counts and
     recency, and trends (see ``DERIVED``)."""
 
@@ -62,17 +61,11 @@ class CardDefaultFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc
         self.profile = profile
         self.with_protected = with_protected
 
-    def fit(self, X: pd.DataFrame, y: Any = None) -> CardDefaultFeatures:
-        """Fix the output columns; nothing is learned from the data."""
-        self.feature_names_out_ = np.asarray(self._names(), dtype=object)
-        self.n_features_in_ = len(self.profile.inputs)
-        return self
-
     def _names(self) -> list[str]:
         protected = list(PROTECTED_INPUTS) if self.with_protected else []
         return ["LIMIT_BAL", *PAY_STATUS, *BILLS, *PAYMENTS, *DERIVED, *protected]
 
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+    def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The float feature matrix, as a DataFrame with named columns."""
         column = {name: X[name].to_numpy(dtype="float64", na_value=np.nan) for name in X.columns}
         limit = column["LIMIT_BAL"]
@@ -104,7 +97,3 @@ class CardDefaultFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc
         if self.with_protected:
             features |= {name: column[name] for name in PROTECTED_INPUTS}
         return pd.DataFrame(features, index=X.index)[self._names()]
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the encoded features."""
-        return np.asarray(self._names(), dtype=object)

@@ -4,16 +4,15 @@ split in two, and a loan list as one count per loan type."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from credit_scoring.profiles.base import ColumnKind, Profile
+from credit_scoring.profiles.transformer import ProfileTransformer
+from credit_scoring.profiles.base import ColumnKind
 
 
-class CreditScoreFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class CreditScoreFeatures(ProfileTransformer):
     """Turn canonical records into a float matrix the models read.
 
     Numbers pass through; each category becomes its position in the profile's
@@ -21,15 +20,6 @@ class CreditScoreFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc
     Payment_Behaviour is split into spending level and payment size; a loan list
     becomes one count per loan type. Missing stays NaN for the models to route.
     """
-
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
-
-    def fit(self, X: pd.DataFrame, y: Any = None) -> CreditScoreFeatures:
-        """Fix the output columns from the profile."""
-        self.feature_names_out_ = np.asarray(self._names(), dtype=object)
-        self.n_features_in_ = len(self.profile.inputs)
-        return self
 
     def _names(self) -> list[str]:
         names: list[str] = []
@@ -42,7 +32,7 @@ class CreditScoreFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc
                 names.append(column.name)
         return names
 
-    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+    def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The float feature matrix, as a DataFrame with named columns.
 
         Plain numpy and Python lookups rather than pandas string methods: the same code
@@ -74,10 +64,6 @@ class CreditScoreFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc
             else:
                 features[column.name] = X[column.name].to_numpy(dtype="float64", na_value=np.nan)
         return pd.DataFrame(features, index=X.index)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the encoded features."""
-        return np.asarray(self._names(), dtype=object)
 
 
 def loan_feature_name(column: str, loan: str) -> str:

@@ -1,0 +1,44 @@
+"""The stack: one meta-model for the cross-validated and the shipped stack, and
+scikit-learn's own estimator checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import check_estimator
+
+from credit_scoring.ml.stacking import StackedEnsemble, meta_features, meta_model, stacked_oof
+
+
+def small_stack() -> StackedEnsemble:
+    bases = [
+        ("logistic", LogisticRegression(max_iter=500)),
+        ("tree", DecisionTreeClassifier(max_depth=3, random_state=0)),
+    ]
+    return StackedEnsemble(bases, folds=3)
+
+
+def test_the_stack_passes_scikit_learns_estimator_checks() -> None:
+    failures = [
+        f"{result['check_name']}: {result['exception']}"
+        for result in check_estimator(small_stack(), on_fail=None)
+        if result["status"] == "failed"
+    ]
+    assert failures == []
+
+
+def test_the_shipped_stack_is_the_cross_validated_one() -> None:
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, 600)
+    base_oof = [(rng.dirichlet(np.ones(3), 600),) * 2 for _ in range(2)]
+    groups = np.arange(600) // 4
+    learnt, _ = stacked_oof(base_oof, y, groups, folds=3)
+    assert learnt.shape == (600, 3) and np.allclose(learnt.sum(axis=1), 1)
+    oof = {"logistic": base_oof[0][0], "tree": base_oof[1][0]}
+
+    X = pd.DataFrame(rng.normal(size=(600, 4)))
+    shipped = small_stack().fit(X, y, groups=groups, oof=oof).final_estimator_
+    expected = meta_model().fit(meta_features([oof["logistic"], oof["tree"]]), y)
+    np.testing.assert_allclose(shipped.coef_, expected.coef_)
