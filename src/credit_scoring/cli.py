@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -9,8 +10,11 @@ import typer
 
 from credit_scoring.logging_setup import configure_logging
 from credit_scoring.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
+from credit_scoring.service.audit.records import Stream
 
 if TYPE_CHECKING:  # imported where used: the CLI starts without the training libraries
+    from credit_scoring.dev.environment import LocalSetup
+    from credit_scoring.dev.seaweed import LocalSeaweed
     from credit_scoring.ml.training import TrainConfig
 
 app = typer.Typer(
@@ -269,25 +273,11 @@ def probe(
     typer.echo("ready")
 
 
-@app.command("run-local")
-def run_local(
-    port: Annotated[int, typer.Option(help="API port.")] = 8000,
-    data_dir: Annotated[Path, typer.Option(help="Where SeaweedFS keeps its data.")] = Path(
-        "data/seaweedfs"
-    ),
-) -> None:
-    """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
-    import os
-
+def _started_seaweed(setup: LocalSetup, port: int, data_dir: Path) -> LocalSeaweed:
+    """A running local SeaweedFS with the bucket, or a clear error (a port in use, say)."""
     from credit_scoring.dev.seaweed import LocalSeaweed, busy_ports
     from credit_scoring.service.object_store import StoreError
-    from credit_scoring.dev.environment import DEV_CLIENT, ensure_dev_key, local_setup
 
-    try:
-        key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
-        setup = local_setup(Path(".env"), key)
-    except ValueError as error:
-        _fail(str(error))
     busy = busy_ports(setup.ports.s3_ports() | {port: "the API"})
     if busy:
         _fail(
@@ -302,6 +292,27 @@ def run_local(
     except (RuntimeError, StoreError) as error:
         seaweed.stop()
         _fail(f"SeaweedFS did not start ({type(error).__name__}); see {data_dir}/weed.log")
+    return seaweed
+
+
+@app.command("run-local")
+def run_local(
+    port: Annotated[int, typer.Option(help="API port.")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="Where SeaweedFS keeps its data.")] = Path(
+        "data/seaweedfs"
+    ),
+) -> None:
+    """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
+    import os
+
+    from credit_scoring.dev.environment import DEV_CLIENT, ensure_dev_key, local_setup
+
+    try:
+        key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
+        setup = local_setup(Path(".env"), key)
+    except ValueError as error:
+        _fail(str(error))
+    seaweed = _started_seaweed(setup, port, data_dir)
     try:
         # A local run may serve a synthetic or unsigned model: a demonstration, and says so.
         os.environ["CREDIT_ALLOW_SYNTHETIC_MODEL"] = "true"
@@ -416,7 +427,7 @@ def audit_export(
     end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (UTC).")],
     output: Annotated[Path, typer.Option(help="A .parquet or .csv file.")],
     profile: ProfileOption = DEFAULT_PROFILE,
-    kind: Annotated[str, typer.Option(help="predictions | feedback")] = "predictions",
+    kind: Annotated[Stream, typer.Option(help="Which records.")] = Stream.PREDICTIONS,
     decisions_since: Annotated[
         str | None,
         typer.Option(
@@ -430,33 +441,28 @@ def audit_export(
     Feedback comes with its match: the decision of the same client it names, or
     "unmatched" / "ambiguous"; unmatched feedback is kept, never dropped.
     """
-    from datetime import date, timedelta
-
-    from credit_scoring.service.object_store import object_store
     from credit_scoring.service.audit.export import period_records, write_table
-    from credit_scoring.service.audit.records import Stream
-    from credit_scoring.service.object_store import StoreError
+    from credit_scoring.service.object_store import StoreError, object_store
     from credit_scoring.service.settings import Settings
 
-    streams = [stream.value for stream in Stream]
-    if kind not in streams:
-        _fail(f"--kind must be one of {', '.join(streams)}")
     try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-        since = (
-            date.fromisoformat(decisions_since)
-            if decisions_since
-            else first - timedelta(days=FEEDBACK_LOOKBACK_DAYS)
-        )
-        records = period_records(
-            object_store(Settings()), Stream(kind), profile, (first, last), since
-        )
+        first, last, since = _export_days(start, end, decisions_since)
+        records = period_records(object_store(Settings()), kind, profile, (first, last), since)
         rows = write_table(records, output)
     except StoreError as error:
         _fail(f"the object store failed: {error}")
     except ValueError as error:
         _fail(str(error))
-    typer.echo(f"exported {rows} {kind} records to {output}")
+    typer.echo(f"exported {rows} {kind.value} records to {output}")
+
+
+def _export_days(start: str, end: str, decisions_since: str | None) -> tuple[date, date, date]:
+    """The first and last day of an export, and the first day of the decisions feedback is
+    matched to (ValueError for a date that is not YYYY-MM-DD)."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if decisions_since:
+        return first, last, date.fromisoformat(decisions_since)
+    return first, last, first - timedelta(days=FEEDBACK_LOOKBACK_DAYS)
 
 
 if __name__ == "__main__":

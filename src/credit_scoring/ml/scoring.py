@@ -98,6 +98,22 @@ def score_frame(
     return out
 
 
+def _chunks(
+    profile: Profile, source: Path, chunk_rows: int, per_customer: bool
+) -> tuple[Iterator[pd.DataFrame], bool]:
+    """The file's chunks, cut at customer boundaries when it is to be cleaned per customer;
+    and whether it is (asked for, and the file has the customer and month columns)."""
+    chunks = iter_raw_chunks(source, profile, chunk_rows)
+    first = next(chunks, None)
+    grouped = (
+        per_customer and first is not None and can_clean_per_customer(list(first.columns), profile)
+    )
+    stream: Iterator[pd.DataFrame] = chain([first] if first is not None else [], chunks)
+    if grouped and profile.group_column is not None:
+        stream = customer_aligned(stream, profile.group_column)
+    return stream, grouped
+
+
 def score_file(
     artifact: Artifact,
     source: Path,
@@ -112,16 +128,8 @@ def score_file(
     ``per_customer`` applies the per-customer cleaning when the file allows it; without
     it (or without customer and month columns) every row is scored on its own.
     """
-    profile = artifact.profile
     target.parent.mkdir(parents=True, exist_ok=True)
-    chunks = iter_raw_chunks(source, profile, chunk_rows)
-    first = next(chunks, None)
-    grouped = (
-        per_customer and first is not None and can_clean_per_customer(list(first.columns), profile)
-    )
-    stream: Iterator[pd.DataFrame] = chain([first] if first is not None else [], chunks)
-    if grouped and profile.group_column is not None:
-        stream = customer_aligned(stream, profile.group_column)
+    stream, grouped = _chunks(artifact.profile, source, chunk_rows, per_customer)
     summary = ScoringSummary()
     with target.open("w", newline="") as handle:
         for chunk in stream:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -73,6 +73,22 @@ def found_models(settings: Settings) -> dict[str, Path]:
         return {}
 
 
+def _lifespan(state: ServiceState) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start: load the models, start the audit sink. Stop: flush the audit log."""
+    settings = state.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(load_models, state)
+        store = object_store(settings) if settings.audit_upload else None
+        state.audit = AuditSink(settings, store, [profile.name for profile in state.profiles])
+        state.audit.start()
+        yield
+        await run_in_threadpool(state.audit.stop, settings.audit_flush_seconds)
+
+    return lifespan
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for every profile; its lifespan loads each model found once (503 on
     a profile's predictions while its model is not loaded)."""
@@ -86,21 +102,12 @@ def create_app(settings: Settings) -> FastAPI:
         models=found_models(settings),
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(load_models, state)
-        store = object_store(settings) if settings.audit_upload else None
-        state.audit = AuditSink(settings, store, [profile.name for profile in profiles])
-        state.audit.start()
-        yield
-        await run_in_threadpool(state.audit.stop, settings.audit_flush_seconds)
-
     docs = settings.docs_enabled
     app = FastAPI(
         title="Credit decision service",
         version="1.0",
         description="Scores credit applicants: class, probabilities and decision.",
-        lifespan=lifespan,
+        lifespan=_lifespan(state),
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,

@@ -162,9 +162,9 @@ def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None)
     return False
 
 
-def install_error_handlers(app: FastAPI, profiles: list[Profile]) -> None:
-    """Map validation, HTTP and domain errors to JSON responses carrying the request id;
-    field errors are explained in the terms of the profile the body was read for."""
+def _validation_handler(profiles: list[Profile]) -> Any:
+    """The 422 (or 400 for a body that is no JSON) of a request that fails validation, its
+    fields explained in the terms of the profile the body was read for."""
     names_of = {profile.name: FieldNames.of(profile) for profile in profiles}
     no_names = FieldNames(other_name={}, required=frozenset())
 
@@ -190,22 +190,29 @@ def install_error_handlers(app: FastAPI, profiles: list[Profile]) -> None:
             request_id, 422, "validation_error", f"Invalid fields: {listed}{more}", fields
         )
 
-    async def http(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
-        return error_response(
-            request_id_of(request),
-            exc.status_code,
-            "http_error",
-            str(exc.detail),
-            headers=dict(exc.headers or {}),
-        )
+    return validation
 
-    async def service(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ServiceError)
-        return error_response(
-            request_id_of(request), exc.status, exc.code, exc.message, headers=exc.headers
-        )
 
-    app.add_exception_handler(RequestValidationError, validation)
-    app.add_exception_handler(StarletteHTTPException, http)
-    app.add_exception_handler(ServiceError, service)
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return error_response(
+        request_id_of(request),
+        exc.status_code,
+        "http_error",
+        str(exc.detail),
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    return error_response(
+        request_id_of(request), exc.status, exc.code, exc.message, headers=exc.headers
+    )
+
+
+def install_error_handlers(app: FastAPI, profiles: list[Profile]) -> None:
+    """Map validation, HTTP and domain errors to JSON responses carrying the request id."""
+    app.add_exception_handler(RequestValidationError, _validation_handler(profiles))
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ServiceError, _service_error)

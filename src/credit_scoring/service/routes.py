@@ -131,6 +131,45 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
     }
 
 
+async def _score_one(
+    request: Request, state: ServiceState, client: str, read: ProfileBody
+) -> PredictResponse:
+    """Decide one record and answer with it."""
+    predictor = state.predictor_for(request, read.profile.name)
+    records = {0: read.body.data}  # type: ignore[attr-defined]
+    decided = await _decide(request, state, client, predictor, records, batch=False)
+    return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
+
+
+async def _score_batch(
+    request: Request, state: ServiceState, client: str, read: ProfileBody
+) -> BatchResponse:
+    """Validate each record of a batch on its own; decide the valid ones, list the others
+    with their errors, in the batch's order."""
+    predictor = state.predictor_for(request, read.profile.name)
+    items = read.body.data  # type: ignore[attr-defined]
+    limit = state.settings.max_batch_records
+    if len(items) > limit:
+        raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
+    record, names = record_model(read.profile.name), FieldNames.of(read.profile)
+    checked = await run_in_threadpool(check_records, record, items, names)
+    request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
+    results: list[BatchItem | RejectedItem] = [
+        RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
+    ]
+    if checked.valid:
+        decided = await _decide(request, state, client, predictor, checked.valid, batch=True)
+        results += [
+            BatchItem(index=i, **_item(predictor, decided, k)) for k, i in enumerate(checked.valid)
+        ]
+    return BatchResponse(
+        **_envelope(request, predictor),
+        decided=len(checked.valid),
+        rejected=len(checked.rejected),
+        results=sorted(results, key=lambda result: result.index),
+    )
+
+
 def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     """POST <prefix>/predict and <prefix>/predict/batch. With one profile, its routes; with
     several (the unprefixed routes existing clients call), each body goes to the profile its
@@ -151,10 +190,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         client: Client,
         read: Annotated[ProfileBody, Depends(body_reader(singles, profiles))],
     ) -> PredictResponse:
-        predictor = state.predictor_for(request, read.profile.name)
-        records = {0: read.body.data}  # type: ignore[attr-defined]
-        decided = await _decide(request, state, client, predictor, records, batch=False)
-        return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
+        return await _score_one(request, state, client, read)
 
     @router.post(
         "/predict/batch",
@@ -168,29 +204,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         client: Client,
         read: Annotated[ProfileBody, Depends(body_reader(batches, profiles, batch=True))],
     ) -> BatchResponse:
-        predictor = state.predictor_for(request, read.profile.name)
-        items = read.body.data  # type: ignore[attr-defined]
-        limit = state.settings.max_batch_records
-        if len(items) > limit:
-            raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
-        record, names = record_model(read.profile.name), FieldNames.of(read.profile)
-        checked = await run_in_threadpool(check_records, record, items, names)
-        request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
-        results: list[BatchItem | RejectedItem] = [
-            RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
-        ]
-        if checked.valid:
-            decided = await _decide(request, state, client, predictor, checked.valid, batch=True)
-            results += [
-                BatchItem(index=i, **_item(predictor, decided, k))
-                for k, i in enumerate(checked.valid)
-            ]
-        return BatchResponse(
-            **_envelope(request, predictor),
-            decided=len(checked.valid),
-            rejected=len(checked.rejected),
-            results=sorted(results, key=lambda result: result.index),
-        )
+        return await _score_batch(request, state, client, read)
 
     return router
 
