@@ -14,9 +14,7 @@ from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, si
 from credit_scoring.ml.training import TrainConfig, train
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
 from credit_scoring.profiles import CARD_DEFAULT, Profile, get_profile
-
-
-SIGNING_KEY = "test-model-signing-key-0123456789"
+from tests.helpers import SIGNING_KEY, UCI_FILE
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +47,6 @@ def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     root = tmp_path_factory.mktemp("models")
     directory = train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
     return sign_artifact(directory, SIGNING_KEY)
-
-
-UCI_FILE = Path(__file__).resolve().parents[2] / "shared/data/uci_default/UCI_Credit_Card.csv"
 
 
 @pytest.fixture(scope="session")

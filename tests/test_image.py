@@ -18,7 +18,7 @@ import yaml
 
 from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.auth import hash_key
-from tests.conftest import SIGNING_KEY
+from tests.helpers import SIGNING_KEY
 from tests.image_engine import (
     ROOT,
     ImageEngine,
@@ -27,8 +27,8 @@ from tests.image_engine import (
     real_uid,
     seconds_since_start,
 )
-from tests.service.conftest import API_KEY, HEADERS
-from tests.service.live import free_port
+from tests.helpers import API_KEY, HEADERS
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow
 

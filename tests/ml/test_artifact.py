@@ -11,7 +11,7 @@ import joblib
 import pytest
 
 from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, load_artifact, sha256_of
-from tests.conftest import SIGNING_KEY
+from tests.helpers import SIGNING_KEY
 
 
 def test_load_by_version_and_by_profile_folder(trained_dir: Path) -> None:

@@ -114,6 +114,14 @@ def test_loan_lists_from_kaggle_text_and_json(profile: Profile) -> None:
     assert format_loan_list(["A", "B", "C"]) == "A, B, and C"
 
 
+def test_a_loan_list_is_parsed_once_into_the_form_the_features_count(profile: Profile) -> None:
+    column = profile.input("Type_of_Loan")
+    sent = pd.Series(["Auto Loan, Auto Loan, and Payday Loan", ("Auto Loan", "Payday Loan"), None])
+    parsed = parse_column(sent, column, profile)
+    assert parsed.iloc[0] == ("Auto Loan", "Auto Loan", "Payday Loan")
+    assert parsed.iloc[1] == ("Auto Loan", "Payday Loan") and parsed.iloc[2] is None
+
+
 def test_parsing_canonical_values_again_changes_nothing(
     profile: Profile, raw_frame: pd.DataFrame
 ) -> None:

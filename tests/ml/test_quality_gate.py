@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,17 +11,7 @@ import pytest
 
 from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.quality_gate import evaluate_gate
-
-
-def passing(metadata: dict[str, Any]) -> dict[str, Any]:
-    """The metadata of ``trained_dir`` as if its model had met every rule."""
-    good = copy.deepcopy(metadata)
-    good["training_data"]["kind"] = "real"
-    good["metrics"]["test"]["decision"]["risk_recall"] = 0.86
-    good["metrics"]["test"]["risk_vs_rest_auc"] = 0.9
-    cv = good["metrics"]["cross_validation"]
-    cv[good["model"]["chosen"]]["log_loss"] = cv["linear_baseline"]["log_loss"] - 0.01
-    return good
+from tests.helpers import passing
 
 
 def failed(metadata: dict[str, Any]) -> set[str]:

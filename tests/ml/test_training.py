@@ -92,7 +92,11 @@ def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> 
         "stack_lightgbm_catboost",
     }
     assert metadata["training_data"]["kind"] == "synthetic" and "bayes_ceiling" in metrics
-    assert metrics["oof_decision"]["risk_recall"] >= 0.85
+    # The threshold is chosen on the training customers' out-of-fold predictions for a recall
+    # of 0.86; the test customers never took part. With 100 of them (about 30 Poor), the
+    # recall's standard error is about 0.03: 0.80 leaves room for that, not for a broken
+    # threshold.
+    assert metrics["test_raw_records"]["decision"]["risk_recall"] >= 0.80
     for plot in ("confusion_matrix.png", "roc.png", "calibration.png", "feature_importance.png"):
         assert (trained_dir / plot).stat().st_size > 1000
     assert "Bayes ceiling" in (trained_dir / "report.md").read_text()

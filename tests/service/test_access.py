@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.auth import RateLimiter, hash_key
-from tests.service.conftest import API_KEY, HEADERS, live_env, make_settings
-from tests.service.live import LiveServer
+from tests.helpers import API_KEY, HEADERS, live_env, make_settings
+from tests.helpers import LiveServer
 
 
 def test_missing_or_wrong_key_is_401(client: TestClient, english: Any) -> None:

@@ -16,7 +16,7 @@ from credit_scoring.service.audit.export import period_records, read_records
 from credit_scoring.service.audit.records import Stream
 from credit_scoring.service.auth import hash_key
 from credit_scoring.dev.seaweed import LocalSeaweed
-from tests.service.conftest import API_KEY, HEADERS, audit_settings, make_settings
+from tests.helpers import API_KEY, HEADERS, audit_settings, make_settings
 
 FORBIDDEN_KEYS = {"Name", "SSN", "x-api-key", "api_key", "key"}
 

@@ -15,8 +15,8 @@ import pytest
 from credit_scoring.service.audit.export import read_records
 from credit_scoring.service.audit.records import Stream
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
-from tests.service.conftest import HEADERS, live_env
-from tests.service.live import LiveServer
+from tests.helpers import HEADERS, live_env
+from tests.helpers import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,7 @@ from fastapi.testclient import TestClient
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.schemas import PredictResponse, record_model
 from credit_scoring.service.settings import Settings
-from tests.service.conftest import HEADERS
-
-CONTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "contracts"
+from tests.helpers import CONTRACTS, HEADERS
 
 
 @pytest.mark.parametrize("name", ["english", "portuguese"])
@@ -83,7 +81,7 @@ def test_docs_show_every_example_and_error_responses(client: TestClient) -> None
 
 def test_docs_can_be_turned_off(trained_dir: Path) -> None:
     from credit_scoring.service.app import create_app
-    from tests.service.conftest import make_settings
+    from tests.helpers import make_settings
 
     with TestClient(create_app(make_settings(trained_dir, docs_enabled=False))) as closed:
         assert closed.get("/docs").status_code == 404

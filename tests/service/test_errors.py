@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.profiles import ColumnKind, get_profile
-from tests.service.conftest import HEADERS
+from tests.helpers import HEADERS
 
 PROFILE = get_profile("credit_score")
 NUMBERS = [c for c in PROFILE.inputs if c.kind is ColumnKind.NUMBER]

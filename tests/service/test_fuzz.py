@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.service.conftest import API_KEY, live_env
-from tests.service.live import LiveServer
+from tests.helpers import API_KEY, live_env
+from tests.helpers import LiveServer
 
 
 @pytest.mark.slow

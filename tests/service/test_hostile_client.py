@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service import request_body
 from credit_scoring.service.app import create_app
-from tests.service.conftest import HEADERS, live_env, make_settings
-from tests.service.live import LiveServer
+from tests.helpers import HEADERS, live_env, make_settings
+from tests.helpers import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from credit_scoring.profiles import ColumnKind, Profile
 from credit_scoring.service.app import create_app
 from credit_scoring.service.errors import MAX_LISTED_ERRORS
 from credit_scoring.service.schemas import MAX_LOAN_ITEMS
-from tests.service.conftest import HEADERS, make_settings
+from tests.helpers import HEADERS, make_settings
 
 
 def fastest_of(repeats: int, text: str) -> float:

@@ -1,29 +1,66 @@
-"""GET /metrics: Prometheus text with request, decision, validation, audit and model metrics."""
+"""GET /metrics: Prometheus text whose counts are what happened, on an app of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
-from tests.service.conftest import HEADERS
+from credit_scoring.service.app import create_app
+from tests.helpers import HEADERS, make_settings
 
 
-def test_metrics_count_what_happened(client: TestClient, english: Any) -> None:
-    client.post("/predict", json=english, headers=HEADERS)
-    client.post(
-        "/predict", json={"data": english["data"] | {"Age": 8698, "Agee": 1}}, headers=HEADERS
-    )
-    client.get("/no/such/route/9f2c1e")
-    response = client.get("/metrics")
+@pytest.fixture
+def fresh_client(trained_dir: Path) -> Iterator[TestClient]:
+    """An app nobody else has sent anything to."""
+    with TestClient(create_app(make_settings(trained_dir.parent))) as test_client:
+        yield test_client
+
+
+def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Every sample of the exposition, by name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def total(found: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str) -> float:
+    """The sum of a metric's samples over all its labels."""
+    return sum(value for (sample, _), value in found.items() if sample == name)
+
+
+def value(
+    found: dict[tuple[str, frozenset[tuple[str, str]]], float], name: str, **labels: str
+) -> float:
+    """One sample; 0 when there is none."""
+    return found.get((name, frozenset(labels.items())), 0.0)
+
+
+def test_metrics_count_what_happened(fresh_client: TestClient, english: Any) -> None:
+    for _ in range(3):
+        assert fresh_client.post("/predict", json=english, headers=HEADERS).status_code == 200
+    invalid = {"data": english["data"] | {"Age": 8698, "Agee": 1}}
+    assert fresh_client.post("/predict", json=invalid, headers=HEADERS).status_code == 422
+    assert fresh_client.get("/no/such/route/9f2c1e").status_code == 404
+    response = fresh_client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    text = response.text
-    assert 'credit_http_requests_total{method="POST",route="/predict",status="200"}' in text
-    assert 'credit_http_requests_total{method="POST",route="/predict",status="422"}' in text
-    assert 'route="unmatched"' in text and "9f2c1e" not in text
-    assert 'credit_validation_failures_total{field="Age"}' in text
-    assert 'credit_validation_failures_total{field="other"}' in text and "Agee" not in text
-    assert "credit_predictions_total{" in text and "credit_risk_probability_bucket" in text
-    assert "credit_model_info{" in text
-    assert "credit_audit_backlog_bytes" in text and "credit_audit_spool_writable 1.0" in text
+    assert "9f2c1e" not in response.text and "Agee" not in response.text
+    found = samples(response.text)
+    requests = "credit_http_requests_total"
+    assert value(found, requests, method="POST", route="/predict", status="200") == 3
+    assert value(found, requests, method="POST", route="/predict", status="422") == 1
+    assert value(found, requests, method="GET", route="unmatched", status="404") == 1
+    assert value(found, "credit_validation_failures_total", field="Age") == 1
+    assert value(found, "credit_validation_failures_total", field="other") == 1
+    assert total(found, "credit_predictions_total") == 3
+    assert total(found, "credit_risk_probability_count") == 3
+    assert total(found, "credit_model_info") == 1
+    assert value(found, "credit_audit_spool_writable") == 1
+    assert value(found, "credit_audit_backlog_bytes") > 0

@@ -14,8 +14,8 @@ from credit_scoring.cli import app
 from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, load_artifact, sign_artifact
 from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.model_store import ModelGateError, fetch_model, publish_model
-from tests.conftest import SIGNING_KEY
-from tests.ml.test_quality_gate import passing
+from tests.helpers import SIGNING_KEY
+from tests.helpers import passing
 
 runner = CliRunner(env={"CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY})
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from tests.service.conftest import HEADERS, make_settings
+from tests.helpers import HEADERS, make_settings
 
 
 def test_refused_by_default(trained_dir: Path, english: dict[str, Any]) -> None:

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from tests.service.conftest import HEADERS, make_settings
-from tests.service.test_contract import CONTRACTS
+from tests.helpers import HEADERS, make_settings
+from tests.helpers import CONTRACTS
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.audit.records import Stream, UploadStatus
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.audit.spool import READY_SUFFIX, Spool, SpoolError
-from tests.service.conftest import HEADERS, audit_settings, make_settings
+from tests.helpers import HEADERS, audit_settings, make_settings
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:

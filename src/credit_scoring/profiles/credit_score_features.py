@@ -42,10 +42,10 @@ class CreditScoreFeatures(ProfileTransformer):
         for column in self.profile.inputs:
             values = X[column.name].to_numpy(dtype=object)
             if column.kind is ColumnKind.LOAN_LIST:
-                texts = [value if isinstance(value, str) else None for value in values]
+                lists = [value if isinstance(value, tuple) else None for value in values]
                 for loan in column.categories:
                     features[loan_feature_name(column.name, loan)] = np.array(
-                        [np.nan if text is None else text.count(loan) for text in texts],
+                        [np.nan if items is None else items.count(loan) for items in lists],
                         dtype="float64",
                     )
             elif column.name == "Payment_Behaviour":

@@ -89,14 +89,16 @@ def format_loan_list(items: list[str]) -> str:
 
 
 def parse_loan_list(values: pd.Series, column: InputColumn) -> pd.Series:
-    """Canonical Kaggle-format loan lists; missing when absent or unreadable."""
+    """Canonical loan lists: a tuple of the known loan types, in order, repeats kept (the
+    form the features count from); missing when absent or unreadable. A tuple or list (the
+    API's already-parsed form) is read as it is, text (a file's) is parsed once."""
     cache: dict[object, object] = {}
 
     def canonical(value: object) -> object:
-        key = value if isinstance(value, (str, float, type(None))) else repr(value)
+        key = value if isinstance(value, (str, float, tuple, type(None))) else repr(value)
         if key not in cache:
             items = loan_items(value, column.categories)
-            cache[key] = None if items is None else format_loan_list(items)
+            cache[key] = None if items is None else tuple(items)
         return cache[key]
 
     return values.astype(object).map(canonical)

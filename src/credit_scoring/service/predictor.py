@@ -10,16 +10,15 @@ from pydantic import BaseModel
 
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.decision import Decision, ScoredRecords, decide
-from credit_scoring.profiles.credit_score_parsing import format_loan_list
-from credit_scoring.profiles import ColumnKind, Profile
+from credit_scoring.profiles import Profile
 
 
-def _raw_value(value: Any, kind: ColumnKind) -> Any:
+def _raw_value(value: Any) -> Any:
     """A validated field as the raw-format value the Pipeline reads."""
     if value is None:
         return None
-    if kind is ColumnKind.LOAN_LIST:
-        return format_loan_list([item.value for item in value])
+    if isinstance(value, list):  # a list (of loan types) enters the Pipeline parsed
+        return tuple(item.value if isinstance(item, Enum) else item for item in value)
     if isinstance(value, Enum):
         return value.value
     return value
@@ -48,7 +47,7 @@ class Predictor:
     def frame(self, records: list[BaseModel]) -> pd.DataFrame:
         """Validated records as a raw-format frame with the profile's input columns."""
         rows = [
-            {c.name: _raw_value(getattr(r, c.name), c.kind) for c in self.profile.inputs}
+            {c.name: _raw_value(getattr(r, c.name)) for c in self.profile.inputs}
             for r in records
         ]
         # Let pandas infer numeric dtypes: the cleaner's numeric fast path then applies.

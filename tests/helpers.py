@@ -1,0 +1,123 @@
+"""What tests share besides fixtures: keys, settings, a real server process, paths.
+
+Fixtures live in the conftest files; everything a test imports comes from here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from credit_scoring.dev.seaweed import LocalSeaweed
+from credit_scoring.service.auth import hash_key
+from credit_scoring.service.settings import Settings
+
+SIGNING_KEY = "test-model-signing-key-0123456789"
+API_KEY = "test-key-0123456789"
+HEADERS = {"x-api-key": API_KEY}
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONTRACTS = SHARED / "contracts"
+UCI_FILE = SHARED / "data/uci_default/UCI_Credit_Card.csv"
+
+
+def make_settings(model_path: Path, **overrides: Any) -> Settings:
+    """Test settings: the tiny (synthetic) model allowed, one key, a private spool, no uploads."""
+    values: dict[str, Any] = {
+        "model_path": model_path,
+        "allow_synthetic_model": True,
+        "api_keys": {"seed-client": hash_key(API_KEY)},
+        "rate_limit_per_minute": 100_000,
+        "audit_spool_dir": Path(tempfile.mkdtemp(prefix="spool-")),
+        "audit_upload": False,
+        "metrics_public": True,
+        "model_signing_key": SIGNING_KEY,
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+def live_env(model_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a real server process: the model, the test key, no uploads."""
+    return {
+        "CREDIT_MODEL_PATH": str(model_path),
+        "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
+        "CREDIT_API_KEYS": json.dumps({"seed-client": hash_key(API_KEY)}),
+        "CREDIT_AUDIT_UPLOAD": "false",
+        "CREDIT_METRICS_PUBLIC": "true",
+        "CREDIT_MODEL_SIGNING_KEY": SIGNING_KEY,
+    } | extra
+
+
+def audit_settings(model_path: Path, seaweed: LocalSeaweed, bucket: str, **extra: Any) -> Settings:
+    """Settings that upload to ``bucket`` on the test SeaweedFS, quickly."""
+    seaweed.store(bucket).ensure_bucket()
+    return make_settings(
+        model_path,
+        audit_upload=True,
+        s3_endpoint_url=seaweed.endpoint,
+        s3_bucket=bucket,
+        s3_access_key_id=seaweed.access_key,
+        s3_secret_access_key=seaweed.secret_key,
+        **({"audit_segment_max_seconds": 0.5, "audit_upload_interval_seconds": 0.2} | extra),
+    )
+
+
+def passing(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The metadata of ``trained_dir`` as if its model had met every rule."""
+    good = copy.deepcopy(metadata)
+    good["training_data"]["kind"] = "real"
+    good["metrics"]["test"]["decision"]["risk_recall"] = 0.86
+    good["metrics"]["test"]["risk_vs_rest_auc"] = 0.9
+    cv = good["metrics"]["cross_validation"]
+    cv[good["model"]["chosen"]]["log_loss"] = cv["linear_baseline"]["log_loss"] - 0.01
+    return good
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """Start the API in a subprocess; ``stop`` returns everything it printed."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.url = f"http://127.0.0.1:{free_port()}"
+        port = self.url.rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "credit_scoring.cli", "serve", "--port", port]
+        self.log = cwd / "server.log"
+        with self.log.open("wb") as log:  # a file, not a pipe nobody drains
+            self.process = subprocess.Popen(
+                command, env=os.environ | env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait_ready()
+
+    def _wait_ready(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError(f"the server did not become ready: {self.stop()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flush."""
+        self.process.kill()
+        self.process.wait(timeout=15)
+
+    def stop(self) -> str:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        return self.log.read_text()
