@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import socket
 import subprocess
@@ -17,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
 
 from credit_scoring.dev.seaweed import LocalSeaweed
+from credit_scoring.ml.parsing import parse_column
+from credit_scoring.profiles import Profile
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 
@@ -28,6 +32,12 @@ HEADERS = {"x-api-key": API_KEY}
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CONTRACTS = SHARED / "contracts"
 UCI_FILE = SHARED / "data/uci_default/UCI_Credit_Card.csv"
+
+
+def parse(profile: Profile, name: str, values: list[object]) -> list[object]:
+    """A column's values as the profile parses them, missing as None."""
+    parsed = parse_column(pd.Series(values, dtype=object), profile.input(name), profile)
+    return [None if (isinstance(v, float) and math.isnan(v)) else v for v in parsed]
 
 
 def make_settings(model_path: Path, **overrides: Any) -> Settings:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
 from credit_scoring.cli import app
 from credit_scoring.ml.artifact import Artifact
-from credit_scoring.ml.scoring import score_file
+from credit_scoring.ml.dataset_cleaning import clean_dataset
+from credit_scoring.ml.scoring import customer_aligned, score_file
+from credit_scoring.profiles import get_profile
 
 runner = CliRunner()
 
@@ -63,3 +66,57 @@ def test_cli_reports_the_flagged_rows(
     flagged = (pd.read_csv(output, keep_default_na=False)["unread_fields"] != "").sum()
     assert flagged >= 1
     assert f"{flagged} rows had values the model could not read" in result.output
+
+
+def test_score_file_keeps_order_and_columns(
+    artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    unlabelled = tmp_path / "unlabelled.csv"
+    raw_frame.drop(columns=["Credit_Score"]).iloc[::-1].to_csv(unlabelled, index=False)
+    output = tmp_path / "scored.csv"
+    summary = score_file(artifact, unlabelled, output, chunk_rows=700)
+    scored = pd.read_csv(output, keep_default_na=False)
+    assert summary.rows == len(raw_frame) == len(scored)
+    assert list(scored.columns) == [
+        "ID",
+        "prediction",
+        "credit_class",
+        "proba_Poor",
+        "proba_Standard",
+        "proba_Good",
+        "risk_probability",
+        "decision",
+        "unread_fields",
+        "model_version",
+    ]
+    assert (scored["model_version"] == artifact.version).all()
+    assert scored["ID"].tolist() == raw_frame["ID"].iloc[::-1].tolist()
+    proba = scored[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert (
+        scored["credit_class"] == np.array(["Poor", "Standard", "Good"])[scored["prediction"]]
+    ).all()
+    denied = scored["risk_probability"] >= artifact.metadata.threshold
+    assert (scored["decision"] == np.where(denied, "NEGADO", "APROVADO")).all()
+    reversed_raw = raw_frame.iloc[::-1].reset_index(drop=True)
+    expected = artifact.pipeline.predict_proba(
+        clean_dataset(reversed_raw, get_profile("credit_score"))
+    )
+    np.testing.assert_allclose(proba, expected, atol=1e-6)
+
+
+def test_per_record_scoring_and_customer_aligned_chunks(
+    artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    output = tmp_path / "per_record.csv"
+    score_file(artifact, raw_file, output, chunk_rows=999, per_customer=False)
+    proba = pd.read_csv(output)[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
+    names = artifact.pipeline[0].feature_names_in_
+    np.testing.assert_allclose(proba, artifact.pipeline.predict_proba(raw_frame[names]), atol=1e-6)
+    head = raw_frame.iloc[:200]
+    chunks = [head.iloc[i : i + 13] for i in range(0, 200, 13)]
+    aligned = list(customer_aligned(iter(chunks), "Customer_ID"))
+    assert sum(len(chunk) for chunk in aligned) == 200
+    assert pd.concat(aligned)["ID"].tolist() == raw_frame["ID"].iloc[:200].tolist()
+    for before, after in zip(aligned, aligned[1:]):
+        assert before["Customer_ID"].iloc[-1] != after["Customer_ID"].iloc[0]

@@ -9,7 +9,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import check_estimator
 
+from credit_scoring.ml.dataset_cleaning import labels
+from credit_scoring.ml.models import catboost, feature_pipeline, lightgbm
 from credit_scoring.ml.stacking import StackedEnsemble, meta_features, meta_model, stacked_oof
+from credit_scoring.profiles import Profile
 
 
 def small_stack() -> StackedEnsemble:
@@ -42,3 +45,17 @@ def test_the_shipped_stack_is_the_cross_validated_one() -> None:
     shipped = small_stack().fit(X, y, groups=groups, oof=oof).final_estimator_
     expected = meta_model().fit(meta_features([oof["logistic"], oof["tree"]]), y)
     np.testing.assert_allclose(shipped.coef_, expected.coef_)
+
+
+def test_stacked_ensemble_fits_with_its_own_grouped_folds(
+    profile: Profile, raw_frame: pd.DataFrame
+) -> None:
+    y = labels(raw_frame, profile).to_numpy()
+    features = feature_pipeline(profile).fit(raw_frame)
+    X = features.transform(raw_frame)
+    bases = [("lightgbm", lightgbm(0, n_estimators=20)), ("catboost", catboost(0, iterations=20))]
+    stack = StackedEnsemble(bases, folds=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())
+    proba = stack.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    assert len(stack.estimators_) == 2 and list(stack.classes_) == [0, 1, 2]
+    assert (stack.predict(X) == proba.argmax(axis=1)).all()

@@ -1,4 +1,4 @@
-"""Splits, threshold choice, stacking, and an end-to-end train + score on a small file."""
+"""Splits, threshold choice, and an end-to-end training on a small file."""
 
 from __future__ import annotations
 
@@ -13,11 +13,8 @@ from sklearn.model_selection import GroupKFold
 from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.evaluation import choose_threshold, decision_metrics
-from credit_scoring.ml.models import catboost, feature_pipeline, lightgbm
-from credit_scoring.ml.stacking import StackedEnsemble
-from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.ml.training import split_by_customer
-from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles import Profile
 
 
 def test_customer_split_has_no_customer_on_both_sides(
@@ -46,20 +43,6 @@ def test_threshold_reaches_the_target_recall() -> None:
         assert target <= recall < target + 0.01
     with pytest.raises(ValueError):
         choose_threshold(is_risk, proba, 0)
-
-
-def test_stacked_ensemble_fits_with_its_own_grouped_folds(
-    profile: Profile, raw_frame: pd.DataFrame
-) -> None:
-    y = labels(raw_frame, profile).to_numpy()
-    features = feature_pipeline(profile).fit(raw_frame)
-    X = features.transform(raw_frame)
-    bases = [("lightgbm", lightgbm(0, n_estimators=20)), ("catboost", catboost(0, iterations=20))]
-    stack = StackedEnsemble(bases, folds=3).fit(X, y, groups=raw_frame["Customer_ID"].to_numpy())
-    proba = stack.predict_proba(X)
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
-    assert len(stack.estimators_) == 2 and list(stack.classes_) == [0, 1, 2]
-    assert (stack.predict(X) == proba.argmax(axis=1)).all()
 
 
 def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> None:
@@ -101,57 +84,3 @@ def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> 
         assert (trained_dir / plot).stat().st_size > 1000
     assert "Bayes ceiling" in (trained_dir / "report.md").read_text()
     assert (trained_dir.parent / "LATEST").read_text().strip() == trained_dir.name
-
-
-def test_score_file_keeps_order_and_columns(
-    artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
-) -> None:
-    unlabelled = tmp_path / "unlabelled.csv"
-    raw_frame.drop(columns=["Credit_Score"]).iloc[::-1].to_csv(unlabelled, index=False)
-    output = tmp_path / "scored.csv"
-    summary = score_file(artifact, unlabelled, output, chunk_rows=700)
-    scored = pd.read_csv(output, keep_default_na=False)
-    assert summary.rows == len(raw_frame) == len(scored)
-    assert list(scored.columns) == [
-        "ID",
-        "prediction",
-        "credit_class",
-        "proba_Poor",
-        "proba_Standard",
-        "proba_Good",
-        "risk_probability",
-        "decision",
-        "unread_fields",
-        "model_version",
-    ]
-    assert (scored["model_version"] == artifact.version).all()
-    assert scored["ID"].tolist() == raw_frame["ID"].iloc[::-1].tolist()
-    proba = scored[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
-    assert (
-        scored["credit_class"] == np.array(["Poor", "Standard", "Good"])[scored["prediction"]]
-    ).all()
-    denied = scored["risk_probability"] >= artifact.metadata.threshold
-    assert (scored["decision"] == np.where(denied, "NEGADO", "APROVADO")).all()
-    reversed_raw = raw_frame.iloc[::-1].reset_index(drop=True)
-    expected = artifact.pipeline.predict_proba(
-        clean_dataset(reversed_raw, get_profile("credit_score"))
-    )
-    np.testing.assert_allclose(proba, expected, atol=1e-6)
-
-
-def test_per_record_scoring_and_customer_aligned_chunks(
-    artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
-) -> None:
-    output = tmp_path / "per_record.csv"
-    score_file(artifact, raw_file, output, chunk_rows=999, per_customer=False)
-    proba = pd.read_csv(output)[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
-    names = artifact.pipeline[0].feature_names_in_
-    np.testing.assert_allclose(proba, artifact.pipeline.predict_proba(raw_frame[names]), atol=1e-6)
-    head = raw_frame.iloc[:200]
-    chunks = [head.iloc[i : i + 13] for i in range(0, 200, 13)]
-    aligned = list(customer_aligned(iter(chunks), "Customer_ID"))
-    assert sum(len(chunk) for chunk in aligned) == 200
-    assert pd.concat(aligned)["ID"].tolist() == raw_frame["ID"].iloc[:200].tolist()
-    for before, after in zip(aligned, aligned[1:]):
-        assert before["Customer_ID"].iloc[-1] != after["Customer_ID"].iloc[0]
