@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from credit_scoring.profiles import get_profile
+from credit_scoring.profiles import CREDIT_SCORE, get_profile
 from credit_scoring.service.schemas import PredictResponse, record_model
 from credit_scoring.service.settings import Settings
 from tests.helpers import CONTRACTS, HEADERS
@@ -57,7 +57,7 @@ def test_the_answer_is_the_pipelines_answer(
 
 def test_request_schema_is_held_to_the_column_list() -> None:
     profile = get_profile("credit_score")
-    model = record_model("credit_score")
+    model = record_model(CREDIT_SCORE)
     assert list(model.model_fields) == profile.input_names
     for column in profile.inputs:
         field = model.model_fields[column.name]

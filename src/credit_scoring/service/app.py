@@ -134,7 +134,7 @@ def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> None:
     for profile in profiles:
         app.include_router(decision_router([profile], prefix=f"/v1/{profile.name}"))
         app.include_router(profile_router(profile, prefix=f"/v1/{profile.name}"))
-    document_request_models(app, [m for p in profiles for m in request_schemas(p.name)])
+    document_request_models(app, [m for p in profiles for m in request_schemas(p)])
 
 
 def app_from_environment() -> FastAPI:

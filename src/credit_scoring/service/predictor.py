@@ -47,8 +47,7 @@ class Predictor:
     def frame(self, records: list[BaseModel]) -> pd.DataFrame:
         """Validated records as a raw-format frame with the profile's input columns."""
         rows = [
-            {c.name: _raw_value(getattr(r, c.name)) for c in self.profile.inputs}
-            for r in records
+            {c.name: _raw_value(getattr(r, c.name)) for c in self.profile.inputs} for r in records
         ]
         # Let pandas infer numeric dtypes: the cleaner's numeric fast path then applies.
         return pd.DataFrame(rows, columns=self.profile.input_names)

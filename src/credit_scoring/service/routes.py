@@ -151,7 +151,7 @@ async def _score_batch(
     limit = state.settings.max_batch_records
     if len(items) > limit:
         raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
-    record, names = record_model(read.profile.name), FieldNames.of(read.profile)
+    record, names = record_model(read.profile), FieldNames.of(read.profile)
     checked = await run_in_threadpool(check_records, record, items, names)
     request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
     results: list[BatchItem | RejectedItem] = [
@@ -175,8 +175,8 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     several (the unprefixed routes existing clients call), each body goes to the profile its
     fields fit."""
     router = APIRouter(prefix=prefix, tags=["predictions"], responses=ERRORS)
-    singles = {p.name: request_models(p.name)[0] for p in profiles}
-    batches = {p.name: request_models(p.name)[1] for p in profiles}
+    singles = {p.name: request_models(p)[0] for p in profiles}
+    batches = {p.name: request_models(p)[1] for p in profiles}
 
     @router.post(
         "/predict",
@@ -212,7 +212,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
 def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
     """POST <prefix>/feedback and GET <prefix>/model of one profile."""
     router = APIRouter(prefix=prefix, tags=["predictions"], responses=ERRORS)
-    feedback_model = {profile.name: feedback_request_model(profile.name)}
+    feedback_model = {profile.name: feedback_request_model(profile)}
 
     @router.post(
         "/feedback",

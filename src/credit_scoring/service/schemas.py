@@ -24,7 +24,7 @@ from pydantic import (
 
 from credit_scoring.ml.decision import Decision
 from credit_scoring.profiles.credit_score_parsing import history_text_months, split_loan_text
-from credit_scoring.profiles import ColumnKind, InputColumn, Profile, get_profile
+from credit_scoring.profiles import ColumnKind, InputColumn, Profile
 
 
 def _no_booleans(value: Any) -> Any:
@@ -158,30 +158,34 @@ def _field(column: InputColumn) -> tuple[Any, Any]:
     return (kind if column.required else kind | None, info)
 
 
+def _title(profile: Profile) -> str:
+    """The profile's name in the schemas' CamelCase (credit_score: CreditScore)."""
+    return "".join(part.title() for part in profile.name.split("_"))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 @lru_cache(maxsize=None)
-def record_model(profile_name: str) -> type[BaseModel]:
+def record_model(profile: Profile) -> type[BaseModel]:
     """The request record of a profile: English names, Portuguese aliases, no extras."""
-    profile: Profile = get_profile(profile_name)
     fields = {column.name: _field(column) for column in profile.inputs}
-    title = "".join(part.title() for part in profile.name.split("_")) + "Record"
+    title = _title(profile) + "Record"
     model: type[BaseModel] = create_model(title, __base__=_Strict, **fields)  # type: ignore
     return model
 
 
 @lru_cache(maxsize=None)
-def request_models(profile_name: str) -> tuple[type[BaseModel], type[BaseModel]]:
+def request_models(profile: Profile) -> tuple[type[BaseModel], type[BaseModel]]:
     """The single and batch request envelopes: {"data": {...}} and {"data": [...]}.
 
     A batch's items are checked one by one after the envelope (each bad item is reported on
     its own, the good ones decided), so the envelope takes any items, and its schema says
     so while naming the record they should be.
     """
-    record: Any = record_model(profile_name)
-    prefix = "".join(part.title() for part in profile_name.split("_"))
+    record: Any = record_model(profile)
+    prefix = _title(profile)
     single = create_model(f"{prefix}PredictRequest", __base__=_Strict, data=(record, ...))
     items_schema = {
         "type": "array",
@@ -235,10 +239,9 @@ class _FeedbackBase(_Strict):
 
 
 @lru_cache(maxsize=None)
-def feedback_request_model(profile_name: str) -> type[BaseModel]:
+def feedback_request_model(profile: Profile) -> type[BaseModel]:
     """POST /feedback body: which decision and what actually happened."""
-    profile = get_profile(profile_name)
-    prefix = "".join(part.title() for part in profile_name.split("_"))
+    prefix = _title(profile)
     outcome: Any = _enum(f"{prefix}ActualClass", profile.classes)
     model: type[BaseModel] = create_model(
         f"{prefix}FeedbackRequest",
@@ -248,10 +251,10 @@ def feedback_request_model(profile_name: str) -> type[BaseModel]:
     return model
 
 
-def request_schemas(profile_name: str) -> list[type[BaseModel]]:
+def request_schemas(profile: Profile) -> list[type[BaseModel]]:
     """Every request body model of a profile, for the OpenAPI document."""
-    single, batch = request_models(profile_name)
-    return [single, batch, record_model(profile_name), feedback_request_model(profile_name)]
+    single, batch = request_models(profile)
+    return [single, batch, record_model(profile), feedback_request_model(profile)]
 
 
 class FeedbackResponse(BaseModel):
