@@ -63,6 +63,12 @@ def compare(old: Path, new: Path, tolerance: float) -> bool:
     """Whether every probability of ``new`` is within ``tolerance`` of ``old``'s."""
     same = True
     for profile in PROFILES:
+        missing = [
+            str(d / f"{profile}.csv") for d in (old, new) if not (d / f"{profile}.csv").is_file()
+        ]
+        if missing:
+            print(f"{profile}: no {' or '.join(missing)} (an unfinished snapshot?)")
+            return False
         before, after = pd.read_csv(old / f"{profile}.csv"), pd.read_csv(new / f"{profile}.csv")
         columns = [c for c in before.columns if c.startswith("proba_")]
         gap = float(np.max(np.abs(before[columns].to_numpy() - after[columns].to_numpy())))
