@@ -162,18 +162,12 @@ def test_obvious_card_clients_are_decided_as_anyone_would(
     assert (refused(card, card_records.head(50).assign(**change)) == denied).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met: nothing stops the model scoring age 62+ down. This tiny test model "
-    "refuses 2 of 1,500 applicants more at 62, 75 or 90; the quick model on 100,000 rows "
-    "none of 5,000. A fix changes the model (an age input that cannot score the elderly "
-    "down), which issue H may not; open, see its note",
-)
 @pytest.mark.parametrize("age", ["62", "75", "90"])
 def test_credit_score_never_refuses_an_applicant_for_being_62_or_older(
     artifact: Artifact, credit_records: pd.DataFrame, age: str
 ) -> None:
     """Regulation B (12 CFR 1002.6(b)(2)): an empirically derived system may use age, but
-    an applicant 62 or older may not be scored down for it."""
-    was, now = refused(artifact, credit_records), refused(artifact, credit_records.assign(Age=age))
-    assert not (now & ~was).any(), f"{int((now & ~was).sum())} approvals became refusals"
+    an applicant 62 or older may not be scored down for it (``ElderlyNotScoredDown``)."""
+    before = risk(artifact, credit_records)
+    after = risk(artifact, credit_records.assign(Age=age))
+    assert (after <= before + 1e-12).all(), f"{int((after > before).sum())} scored down"

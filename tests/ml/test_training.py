@@ -82,5 +82,7 @@ def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> 
     assert metrics["test_raw_records"]["decision"]["risk_recall"] >= 0.80
     for plot in ("confusion_matrix.png", "roc.png", "calibration.png", "feature_importance.png"):
         assert (trained_dir / plot).stat().st_size > 1000
-    assert "Bayes ceiling" in (trained_dir / "report.md").read_text()
+    report = (trained_dir / "report.md").read_text()
+    assert "Bayes ceiling" in report and "## Age" in report
+    assert "62 or more" in metadata["elderly_rule"] and "62 or more" in report
     assert (trained_dir.parent / "LATEST").read_text().strip() == trained_dir.name

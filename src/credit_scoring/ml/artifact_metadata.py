@@ -121,6 +121,7 @@ class ArtifactMetadata(_Strict):
     threshold_policy: ThresholdPolicy
     risk_bands: RiskBands | None
     fair_lending: FairLending | None
+    elderly_rule: str | None = None
     model: ModelChoice
     metrics: Metrics
     feature_importance: dict[str, float]

@@ -6,10 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
 from credit_scoring.ml.stacking import StackedEnsemble
 
 
 def _raw_importance(model: Any) -> np.ndarray:
+    if isinstance(model, ElderlyNotScoredDown):
+        return _raw_importance(model.estimator_)
     if isinstance(model, StackedEnsemble):
         parts = [_normalised(_raw_importance(base)) for base in model.estimators_]
         mean: np.ndarray = np.mean(parts, axis=0)

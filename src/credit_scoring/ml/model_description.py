@@ -28,6 +28,7 @@ from credit_scoring.ml.artifact_metadata import (
 )
 from credit_scoring.ml.drift_reference import reference_distributions
 from credit_scoring.ml.evaluation import full_metrics
+from credit_scoring.ml.fair_lending import ElderlyNotScoredDown, elderly_rule
 from credit_scoring.ml.importance import feature_importance
 from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
 from credit_scoring.profiles.base import truth_file
@@ -135,6 +136,7 @@ def describe(
         threshold_policy=ThresholdPolicy(**config.threshold_policy()),
         risk_bands=fitted.bands,
         fair_lending=fitted.fairness,
+        elderly_rule=_elderly_rule(fitted),
         model=_model_choice(config, fitted),
         metrics=evaluation.metrics,
         feature_importance=feature_importance(fitted.pipeline[-1], list(encoded.columns)),
@@ -142,6 +144,13 @@ def describe(
         timings_seconds=fitted.timings,
     )
     return described.model_copy(update={"quality_gate": gate_summary(evaluate_gate(described))})
+
+
+def _elderly_rule(fitted: Fitted) -> str | None:
+    model = fitted.pipeline[-1]
+    if not isinstance(model, ElderlyNotScoredDown):
+        return None
+    return elderly_rule(model.age_feature, model.youngest, model.oldest)
 
 
 def _training_data(config: TrainConfig, data: Prepared) -> TrainingData:

@@ -226,6 +226,7 @@ def write_report(metadata: ArtifactMetadata, plots: dict[str, str], path: Path) 
         *_metrics_lines(metadata),
         *_policy_lines(metadata),
         *_fair_lending_lines(metadata.fair_lending),
+        *(["## Age", "", f"{metadata.elderly_rule}.", ""] if metadata.elderly_rule else []),
         *_ceiling_lines(metadata),
         "## Plots",
         "",

@@ -18,6 +18,7 @@ from sklearn.pipeline import Pipeline
 from credit_scoring.ml.artifact_metadata import FairLending, RiskBands
 from credit_scoring.ml.cross_validation import grouped_oof
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
+from credit_scoring.ml.fair_lending import ELDERLY_FROM, ElderlyNotScoredDown
 from credit_scoring.ml.evaluation import (
     choose_threshold,
     classification_metrics,
@@ -298,6 +299,21 @@ class Trainer:
             model="the LightGBM candidate, same split",
         )
 
+    def _fair(self, model: Any) -> Any:
+        """The model, made unable to score an elderly applicant down for their age when the
+        profile's model reads age (``ElderlyNotScoredDown``)."""
+        age = self.profile.elderly_age_input
+        if age is None:
+            return model
+        column = self.profile.input(age)
+        return ElderlyNotScoredDown(
+            model,
+            age_feature=age,
+            youngest=int(column.minimum or 0),
+            oldest=int(column.maximum or ELDERLY_FROM),
+            risk_index=self.profile.risk_index,
+        )
+
     def fit_final(
         self, chosen: str, models: dict[str, Any], split: Split, oof: dict[str, np.ndarray]
     ) -> Pipeline:
@@ -311,7 +327,8 @@ class Trainer:
             params = {"model__groups": split.groups_train, "model__oof": {n: oof[n] for n in names}}
         else:
             model = models[chosen]
-        pipeline = serving_pipeline(self.profile, model).fit(split.X_train, split.y_train, **params)
+        pipeline = serving_pipeline(self.profile, self._fair(model))
+        pipeline.fit(split.X_train, split.y_train, **params)
         self._timed("final_fit", start)
         return pipeline
 

@@ -302,6 +302,7 @@ CREDIT_SCORE = Profile(
         ColumnKind.HISTORY_AGE: parse_history_age,
         ColumnKind.LOAN_LIST: parse_loan_list,
     },
+    elderly_age_input="Age",
     period_column="Month",
     periods=MONTHS,
     # Credit_Mix is constant per customer, but it is deliberately not filled from the

@@ -89,6 +89,7 @@ class Predictor:
             "threshold_policy": meta.threshold_policy.model_dump(exclude_none=True),
             "risk_bands": meta.risk_bands.model_dump() if meta.risk_bands else None,
             "fair_lending": meta.fair_lending.model_dump() if meta.fair_lending else None,
+            "elderly_rule": meta.elderly_rule,
             "features": meta.features,
             "metrics": {
                 key: value
