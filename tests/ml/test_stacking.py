@@ -11,7 +11,13 @@ from sklearn.utils.estimator_checks import check_estimator
 
 from credit_scoring.ml.dataset_cleaning import labels
 from credit_scoring.ml.models import catboost, feature_pipeline, lightgbm
-from credit_scoring.ml.stacking import StackedEnsemble, meta_features, meta_model, stacked_oof
+from credit_scoring.ml.stacking import (
+    StackedEnsemble,
+    keeps_monotone,
+    meta_features,
+    meta_model,
+    stacked_oof,
+)
 from credit_scoring.profiles import Profile
 
 
@@ -59,3 +65,19 @@ def test_stacked_ensemble_fits_with_its_own_grouped_folds(
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
     assert len(stack.estimators_) == 2 and list(stack.classes_) == [0, 1, 2]
     assert (stack.predict(X) == proba.argmax(axis=1)).all()
+
+
+def test_a_stack_is_monotone_only_when_its_meta_model_rises_with_every_base_risk() -> None:
+    rng = np.random.default_rng(4)
+    risk = rng.random(4000) * 0.9 + 0.05
+    y = (rng.random(4000) < risk).astype(int)
+    log_odds = np.log(risk / (1 - risk))
+
+    def base(noise: float) -> np.ndarray:
+        p = 1 / (1 + np.exp(-(log_odds + rng.normal(0, noise, 4000))))
+        return np.column_stack([1 - p, p])
+
+    assert keeps_monotone([base(0.3), base(0.6)], y, risk_index=1)
+    reversed_base = np.column_stack([risk, 1 - risk])  # its "risk" falls as the risk rises
+    assert not keeps_monotone([base(0.3), reversed_base], y, risk_index=1)
+    assert not keeps_monotone([np.full((4000, 3), 1 / 3)], y, risk_index=0)

@@ -50,6 +50,8 @@ def test_features_credit_analysts_read() -> None:
     assert row["payment_ratio_1"] == pytest.approx(5000 / 20_000)
     assert row["months_delayed"] == 2 and row["worst_delay"] == 2
     assert row["months_since_delay"] == 0 and row["months_paid_in_full"] == 1
+    assert row["months_late_1"] == 2 and row["months_late_5"] == 0 and row["months_revolving"] == 3
+    assert not {"PAY_0", "PAY_2"} & set(row.index)  # statuses enter as months late and counts
     assert row["education_level"] == 4  # the undocumented 5, read as other or unknown
     assert not {"SEX", "MARRIAGE", "AGE"} & set(row.index)
 

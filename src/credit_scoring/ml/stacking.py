@@ -30,6 +30,20 @@ def meta_model() -> LogisticRegression:
     return LogisticRegression(max_iter=2000, C=1.0)
 
 
+def keeps_monotone(base_oof: list[np.ndarray], y: np.ndarray, risk_index: int) -> bool:
+    """Whether the meta-model fitted on these out-of-fold predictions (as the shipped stack
+    fits it) rises with every base's risk probability: for two classes, a non-negative
+    weight on each base's log P(risk) and a non-positive one on its log P(other). Monotone
+    bases then make a monotone stack."""
+    classes = base_oof[0].shape[1]
+    if classes != 2:
+        return False
+    weights = meta_model().fit(meta_features(base_oof), y).coef_[0].reshape(len(base_oof), 2)
+    sign = 1.0 if risk_index == 1 else -1.0  # coef_ is for class 1
+    risk, other = sign * weights[:, risk_index], sign * weights[:, 1 - risk_index]
+    return bool((risk >= 0).all() and (other <= 0).all())
+
+
 def stacked_oof(
     base_oof: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, groups: np.ndarray, folds: int
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -36,7 +36,7 @@ from credit_scoring.ml.models import (
     xgboost,
 )
 from credit_scoring.ml.raw_data import load_raw
-from credit_scoring.ml.stacking import StackedEnsemble, stacked_oof
+from credit_scoring.ml.stacking import StackedEnsemble, keeps_monotone, stacked_oof
 from credit_scoring.ml.tuning import tune_lightgbm
 from credit_scoring.profiles import CREDIT_SCORE, Profile
 
@@ -46,8 +46,9 @@ STACK = "stack_lightgbm_catboost"
 SHIPPABLE = ("lightgbm", "catboost", STACK)
 CHOICE_REASON = (
     "lowest out-of-fold log loss among LightGBM, CatBoost and their stack under grouped "
-    "cross-validation; the linear model is the baseline they must beat; Random Forest and "
-    "XGBoost are compared, never shipped"
+    "cross-validation (with monotone constraints, the stack only when its meta-model keeps "
+    "them); the linear model is the baseline they must beat; Random Forest and XGBoost are "
+    "compared, never shipped"
 )
 
 
@@ -197,11 +198,12 @@ class Trainer:
         features = feature_pipeline(self.profile).fit(split.X_train)
         X_train = features.transform(split.X_train)
         tuned, trials = self._tune(X_train, split)
-        models = self.candidates(tuned)
+        models = self.candidates(tuned, list(X_train.columns))
         X_served = features.transform(data.served(split.train_rows))
         oof = self.compare(X_train, X_served, split.y_train, split.groups_train, models)
         cv = {name: self._cv_metrics(split.y_train, learnt) for name, (learnt, _) in oof.items()}
-        chosen = min(SHIPPABLE, key=lambda name: cv[name]["log_loss"])
+        shippable = self._shippable({name: learnt for name, (learnt, _) in oof.items()}, split)
+        chosen = min(shippable, key=lambda name: cv[name]["log_loss"])
         served_oof = oof[chosen][1]
         threshold = self.threshold(split.y_train == risk, served_oof[:, risk])
         learnt_oof = {name: learnt for name, (learnt, _) in oof.items()}
@@ -218,6 +220,17 @@ class Trainer:
             timings=self.timings,
         )
 
+    def _shippable(self, oof: dict[str, np.ndarray], split: Split) -> list[str]:
+        """The candidates that may be shipped: a profile with monotone constraints ships the
+        stack only when its meta-model keeps them (``keeps_monotone``)."""
+        if not self.profile.monotone:
+            return list(SHIPPABLE)
+        bases = [oof["lightgbm"], oof["catboost"]]
+        if keeps_monotone(bases, split.y_train, self.profile.risk_index):
+            return list(SHIPPABLE)
+        logger.info("the stack's meta-model is not monotone in its bases: not shippable")
+        return [name for name in SHIPPABLE if name != STACK]
+
     def _tune(self, X_train: pd.DataFrame, split: Split) -> tuple[dict[str, Any], list[Any]]:
         start = time.monotonic()
         best_and_trials = tune_lightgbm(
@@ -226,7 +239,7 @@ class Trainer:
             split.groups_train,
             seconds=self.preset.tune_seconds,
             seed=self.config.seed,
-            start_params=self.lightgbm_start(),
+            start_params=self.lightgbm_start(list(X_train.columns)),
         )
         self._timed("tuning", start)
         return best_and_trials
@@ -234,21 +247,37 @@ class Trainer:
     def _cv_metrics(self, y: np.ndarray, proba: np.ndarray) -> dict[str, Any]:
         return classification_metrics(y, proba, self.profile.classes, self.profile.risk_index)
 
-    def candidates(self, lightgbm_params: dict[str, Any]) -> dict[str, Any]:
-        """The models compared under grouped cross-validation."""
+    def candidates(self, lightgbm_params: dict[str, Any], features: list[str]) -> dict[str, Any]:
+        """The models compared under grouped cross-validation, for these features."""
         seed, preset = self.config.seed, self.preset
-        catboost_params = {"iterations": preset.catboost_iterations} | self.profile.catboost_params
+        catboost_params = (
+            {"iterations": preset.catboost_iterations}
+            | self.profile.catboost_params
+            | self._monotone(features, as_text=True)
+        )
         return {
             "linear_baseline": linear_baseline(seed),
-            "lightgbm": lightgbm(seed, **(self.lightgbm_start() | lightgbm_params)),
+            "lightgbm": lightgbm(seed, **(self.lightgbm_start(features) | lightgbm_params)),
             "catboost": catboost(seed, **catboost_params),
             "random_forest": random_forest(seed, preset.comparison_trees),
             "xgboost": xgboost(seed, preset.comparison_trees),
         }
 
-    def lightgbm_start(self) -> dict[str, Any]:
-        """LightGBM's parameters before tuning: the preset's trees, then the profile's own."""
-        return {"n_estimators": self.preset.lightgbm_trees} | self.profile.lightgbm_params
+    def lightgbm_start(self, features: list[str]) -> dict[str, Any]:
+        """LightGBM's parameters before tuning: the preset's trees, then the profile's own,
+        and its monotone constraints."""
+        own = {"n_estimators": self.preset.lightgbm_trees} | self.profile.lightgbm_params
+        return own | self._monotone(features)
+
+    def _monotone(self, features: list[str], *, as_text: bool = False) -> dict[str, Any]:
+        """The profile's monotone constraints (``Profile.monotone``) over these features, as
+        LightGBM's list or CatBoost's text "(1,0,-1)" (a list would not survive cloning);
+        nothing when the profile has none."""
+        if not self.profile.monotone:
+            return {}
+        signs = [self.profile.monotone.get(name, 0) for name in features]
+        text = "(" + ",".join(str(sign) for sign in signs) + ")"
+        return {"monotone_constraints": text if as_text else signs}
 
     def compare(
         self,
@@ -287,7 +316,11 @@ class Trainer:
             return None
         aucs = {}
         for with_protected in (False, True):
-            pipeline = serving_pipeline(self.profile, self.candidates(tuned)["lightgbm"])
+            features = feature_pipeline(self.profile).set_params(
+                features__with_protected=with_protected
+            )
+            names = list(features.fit(split.X_train).get_feature_names_out())
+            pipeline = serving_pipeline(self.profile, self.candidates(tuned, names)["lightgbm"])
             pipeline.set_params(features__with_protected=with_protected)
             pipeline.fit(split.X_train, split.y_train)
             proba = pipeline.predict_proba(split.X_test)

@@ -77,6 +77,8 @@ class Profile:
     missed risk case costs that many refused others; None: a target recall of the risk class.
     ``lightgbm_params`` and ``catboost_params`` are the profile's own model parameters
     (LightGBM's tuning may change them; a preset's tree counts give way to them).
+    ``monotone`` maps features to the direction the risk must move as they grow (+1 up, -1
+    down; a binary profile's LightGBM and CatBoost enforce it).
     ``elderly_age_input`` names the input the model reads as the applicant's age, if any:
     an applicant 62 or older is then scored at their most favourable age (Regulation B).
     ``data_files`` are other places its training file may be (after ``data/raw/<profile>/
@@ -100,6 +102,7 @@ class Profile:
     lightgbm_params: dict[str, Any] = field(default_factory=dict)
     catboost_params: dict[str, Any] = field(default_factory=dict)
     elderly_age_input: str | None = None
+    monotone: dict[str, int] = field(default_factory=dict)
     data_files: tuple[str, ...] = ()
     data_hint: str = ""
     period_column: str | None = None

@@ -25,6 +25,7 @@ from credit_scoring.profiles.card_default_features import (
     BILLS,
     PAY_STATUS,
     PAYMENTS,
+    MONOTONE,
     CardDefaultFeatures,
 )
 
@@ -140,6 +141,7 @@ CARD_DEFAULT = Profile(
     # A default costs the lender roughly five times the margin lost on a refused good
     # client (the cost ratio of the classic credit-scoring benchmarks).
     cost_ratio=5.0,
+    monotone=MONOTONE,
     # Many shallow, slowly learnt trees, chosen by cross-validation on the training clients:
     # LightGBM 0.785 AUC against 0.781 with the shared defaults (5-fold), CatBoost 0.786
     # against 0.781 (3-fold).
@@ -151,7 +153,13 @@ CARD_DEFAULT = Profile(
         "reg_lambda": 5.0,
         "colsample_bytree": 0.6,
     },
-    catboost_params={"iterations": 600, "learning_rate": 0.03, "depth": 5, "l2_leaf_reg": 5.0},
+    catboost_params={
+        "iterations": 600,
+        "learning_rate": 0.03,
+        "depth": 5,
+        "l2_leaf_reg": 5.0,
+        "loss_function": "Logloss",
+    },
     examples={"card": CARD_EXAMPLE},
     data_files=(
         "data/raw/card_default/UCI_Credit_Card.csv",

@@ -22,8 +22,23 @@ NO_DELAY = 6.0  # months_since_delay when no month shows a delay
 MAX_PAYMENT_RATIO = 10.0
 
 # Each derived feature in one line (the raw inputs pass through under their own names).
+STATES = (
+    ("paid_in_full", -1, "paid in full"),
+    ("no_bill", -2, "no consumption"),
+    ("revolving", 0, "minimum paid"),
+)
+
 DERIVED: dict[str, str] = {
     "education_level": "EDUCATION with the undocumented 0, 5 and 6 read as 4 (other/unknown)",
+    **{
+        f"months_late_{k}": f"months of payment delay in month {k} (PAY status, 0 when not late)"
+        for k in range(1, 7)
+    },
+    **{
+        f"{state}_{k}": f"1 when month {k}'s status is {code} ({meaning}), else 0"
+        for state, code, meaning in STATES
+        for k in range(1, 7)
+    },
     **{
         f"utilisation_{k}": f"BILL_AMT{k} / LIMIT_BAL: share of the limit used" for k in range(1, 7)
     },
@@ -41,7 +56,23 @@ DERIVED: dict[str, str] = {
     "months_since_delay": f"months since the most recent delay (0: September; {NO_DELAY:g}: none)",
     "months_paid_in_full": "months with status -1 (paid in full)",
     "months_without_bill": "months with status -2 (no consumption)",
-    "delay_trend": "September's status minus the mean status of the five months before",
+    "months_revolving": "months with status 0 (minimum paid, the rest revolving)",
+}
+
+# How the risk may move as each feature grows: never down with more delay, never up with
+# more months paid in full, revolving or without a bill (each of those months is one not late).
+# With these, one more month of delay never lowers a model's risk (LightGBM and CatBoost
+# enforce them). Left out for that reason: the raw statuses (-2 < -1 < 0 are not in risk
+# order) and a delay trend (more delay in an old month lowers it).
+MONOTONE: dict[str, int] = {
+    **{f"months_late_{k}": 1 for k in range(1, 7)},
+    "months_delayed": 1,
+    "worst_delay": 1,
+    "months_since_delay": -1,
+    "months_paid_in_full": -1,
+    "months_without_bill": -1,
+    "months_revolving": -1,
+    **{f"{state}_{k}": -1 for state, _, _ in STATES for k in range(1, 7)},
 }
 
 
@@ -63,7 +94,7 @@ class CardDefaultFeatures(ProfileTransformer):
 
     def _names(self) -> list[str]:
         protected = list(PROTECTED_INPUTS) if self.with_protected else []
-        return ["LIMIT_BAL", *PAY_STATUS, *BILLS, *PAYMENTS, *DERIVED, *protected]
+        return ["LIMIT_BAL", *BILLS, *PAYMENTS, *DERIVED, *protected]
 
     def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """The float feature matrix, as a DataFrame with named columns."""
@@ -75,11 +106,16 @@ class CardDefaultFeatures(ProfileTransformer):
         utilisation = bills / limit[:, None]
         owed = bills[:, 1:]
         ratios = np.where(owed <= 0, 1.0, np.minimum(_ratio(paid[:, :5], owed), MAX_PAYMENT_RATIO))
+        late = np.maximum(status, 0.0)
         delayed = status >= 1
         education = column["EDUCATION"]
-        features = {name: column[name] for name in ("LIMIT_BAL", *PAY_STATUS, *BILLS, *PAYMENTS)}
+        features = {name: column[name] for name in ("LIMIT_BAL", *BILLS, *PAYMENTS)}
         features["education_level"] = np.where(np.isin(education, (1, 2, 3)), education, 4.0)
         features["education_level"][np.isnan(education)] = np.nan
+        features |= {f"months_late_{k + 1}": late[:, k] for k in range(6)}
+        for state, code, _ in STATES:
+            flags = np.where(np.isnan(status), np.nan, (status == code).astype("float64"))
+            features |= {f"{state}_{k + 1}": flags[:, k] for k in range(6)}
         features |= {f"utilisation_{k + 1}": utilisation[:, k] for k in range(6)}
         features["utilisation_max"] = utilisation.max(axis=1)
         features["utilisation_mean"] = utilisation.mean(axis=1)
@@ -93,7 +129,7 @@ class CardDefaultFeatures(ProfileTransformer):
         ).astype("float64")
         features["months_paid_in_full"] = (status == -1).sum(axis=1).astype("float64")
         features["months_without_bill"] = (status == -2).sum(axis=1).astype("float64")
-        features["delay_trend"] = status[:, 0] - status[:, 1:].mean(axis=1)
+        features["months_revolving"] = (status == 0).sum(axis=1).astype("float64")
         if self.with_protected:
             features |= {name: column[name] for name in PROTECTED_INPUTS}
         return pd.DataFrame(features, index=X.index)[self._names()]
