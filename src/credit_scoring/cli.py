@@ -140,21 +140,22 @@ def ensure_models(
         except RawFormatError as error:
             typer.echo(f"{profile.name}: not served ({error})")
             continue
-        typer.echo(f"{profile.name}: no model yet; training with the {preset} preset on {path}")
+        typer.echo(f"{profile.name}: training a model with the {preset} preset on {path}")
         config = TrainConfig(path, profile, models_root=models_root, preset=preset)
         _train_and_sign(config)
 
 
 def _usable_model(folder: Path) -> bool:
-    """Whether the profile folder has a LATEST model this version can read; says why not
-    when it has one that it cannot (a model of an older metadata schema, say)."""
-    from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
+    """Whether the profile folder has a LATEST model this version can load and score with;
+    says why not when it has one that it cannot (one of an older version, say)."""
+    from credit_scoring.ml.artifact import ArtifactError, load_artifact
+    from credit_scoring.service.predictor import Predictor
 
     if not (folder / "LATEST").is_file():
         return False
     try:
-        read_metadata(resolve(folder))
-    except ArtifactError as error:
+        Predictor(load_artifact(folder)).check_scores_examples()
+    except (ArtifactError, ImportError, AttributeError) as error:
         typer.echo(f"{folder.name}: the current model is not usable ({error})")
         return False
     return True

@@ -46,7 +46,9 @@ def load_predictor(settings: Settings, profile: str, directory: Path) -> Predict
             f"the model {artifact.version} was trained on synthetic data and is no credit "
             "model; set CREDIT_ALLOW_SYNTHETIC_MODEL=true to serve it for a demonstration"
         )
-    return Predictor(artifact, settings.decision_threshold)
+    predictor = Predictor(artifact, settings.decision_threshold)
+    predictor.check_scores_examples()
+    return predictor
 
 
 def load_models(state: ServiceState) -> None:

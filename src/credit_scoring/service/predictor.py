@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.artifact import Artifact, ArtifactError
 from credit_scoring.ml.decision import Decision, ScoredRecords, decide
 from credit_scoring.profiles import Profile
+from credit_scoring.service.schemas import record_model
 
 
 def _raw_value(value: Any) -> Any:
@@ -62,6 +63,20 @@ class Predictor:
             self.threshold,
             self.artifact.metadata.risk_bands,
         )
+
+    def check_scores_examples(self) -> None:
+        """Score the profile's example bodies once; ArtifactError when the model cannot (a
+        joblib pickled by a version whose classes have changed since, say), so that it is
+        refused where it is loaded, not answered with 500s."""
+        record = record_model(self.profile)
+        examples = [record.model_validate(body["data"]) for body in self.profile.examples.values()]
+        try:
+            self.score(examples)
+        except Exception as error:  # whatever the model raises, it cannot serve
+            raise ArtifactError(
+                f"the model {self.version} cannot score the {self.profile.name} example "
+                f"({type(error).__name__}: {str(error)[:200]}); retrain it with this version"
+            ) from error
 
     def item(self, scored: ScoredRecords, index: int) -> dict[str, Any]:
         """The response fields of one scored record, with the compatibility fields."""
