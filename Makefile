@@ -35,7 +35,7 @@ install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no
 lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + compose schemas, cfn-lint
 	$(BIN)/black --check src tests bench scripts
 	$(BIN)/flake8 src tests bench scripts
-	$(BIN)/mypy src
+	$(BIN)/mypy src bench scripts
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
