@@ -48,7 +48,8 @@ def batch_rows_per_second(artifact_dir: Path) -> float:
 
 def in_process_single_ms(artifact_dir: Path, payload: dict[str, object]) -> float:
     predictor = Predictor(load_artifact(artifact_dir))
-    record = request_models(get_profile("credit_score"))[0].model_validate(payload).data  # type: ignore
+    single = request_models(predictor.profile)[0]
+    record = single.model_validate(payload).data  # type: ignore[attr-defined]
     times = []
     for _ in range(300):
         start = time.perf_counter()
