@@ -36,3 +36,48 @@ def test_an_unheld_segment_is_claimed(tmp_path: Path) -> None:
     path.write_bytes(b"{}\n")
     with claimed(path) as handle:
         assert handle is not None and handle.read() == b"{}\n"
+
+
+def _spool(directory: Path, instance: str) -> spool.Spool:
+    return spool.Spool(
+        directory,
+        "predictions",
+        instance,
+        segment_max_bytes=1 << 20,
+        segment_max_seconds=60,
+        max_bytes=1 << 30,
+        fsync=False,
+    )
+
+
+@pytest.mark.parametrize("recovery", ["before our lock", "while we try to lock"])
+def test_a_segment_recovered_before_its_writer_locked_it_loses_no_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recovery: str
+) -> None:
+    """Another task's crash recovery may find our new segment in the instant between its
+    creation and our lock, take it for a dead task's, and remove it (it is empty). Our
+    records must not go into the removed file."""
+    writer, other_task = _spool(tmp_path, "task-a"), _spool(tmp_path, "task-b")
+    real_flock = spool.fcntl.flock
+    raced: list[int] = []
+
+    def recovery_races_our_lock(handle: Any, flags: int) -> None:
+        if raced:  # only the writer's first lock is raced
+            return real_flock(handle, flags)
+        raced.append(1)
+        if recovery == "before our lock":
+            raced[0] = other_task.recover_orphans()
+            return real_flock(handle, flags)
+        with claimed(Path(handle.name)):  # the recovery holds it ...
+            try:
+                return real_flock(handle, flags)
+            finally:
+                Path(handle.name).unlink()  # ... and removes it, being empty
+
+    monkeypatch.setattr(spool.fcntl, "flock", recovery_races_our_lock)
+    writer.append([{"decision_id": "d1"}])
+    monkeypatch.undo()
+    writer.close()
+    assert raced == [1]  # the race did happen: the new, still unlocked segment was taken
+    segments = list(tmp_path.glob("predictions-*"))
+    assert [path.read_bytes() for path in segments] == [b'{"decision_id":"d1"}\n'], segments

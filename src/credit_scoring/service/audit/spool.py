@@ -117,15 +117,28 @@ class Spool:
         self._backlog_estimate = 0
         self.last_error: str | None = None
 
-    def _open_segment(self) -> None:
+    def _open_segment(self, attempts: int = 3) -> None:
+        """Create a new active segment and lock it; it is ours only if, once locked, it is
+        still at its name. In the instant before the lock, another task's crash recovery
+        may take the new, empty file for a dead task's and remove it: records written to
+        it then would be lost, so we start another segment instead."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._seq += 1
-        created = datetime.fromtimestamp(self.clock(), timezone.utc)
-        name = SegmentName(self.stream, created, self.instance, self._seq)
-        path = self.directory / (name.stem() + ACTIVE_SUFFIX)
-        handle = path.open("ab")
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._active, self._active_path, self._opened_at = handle, path, self.clock()
+        for _ in range(attempts):
+            self._seq += 1
+            created = datetime.fromtimestamp(self.clock(), timezone.utc)
+            name = SegmentName(self.stream, created, self.instance, self._seq)
+            path = self.directory / (name.stem() + ACTIVE_SUFFIX)
+            handle = path.open("ab")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # the recovery holds it for now: it will remove it
+                handle.close()
+                continue
+            if _still_at(path, handle):
+                self._active, self._active_path, self._opened_at = handle, path, self.clock()
+                return
+            handle.close()
+        raise OSError(f"no new segment stayed ours in {attempts} attempts")
 
     def append(self, records: list[dict[str, Any]]) -> None:
         """Make ``records`` durable, or raise SpoolError (disk full, unwritable, over size)."""
