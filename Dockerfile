@@ -1,10 +1,14 @@
-# syntax=docker/dockerfile:1
 # Credit decision API. Build stage: the exported, hashed requirements installed with pip
 # into a venv. Runtime stage: slim Python plus the OpenMP runtime LightGBM links against,
 # non-root, only what serving needs, and the trained artifact (or CREDIT_MODEL_URI,
 # fetched at start).
 
-FROM python:3.11-slim-bookworm AS build
+# The base, pinned by digest so that its content cannot change under the same tag.
+# Dependabot (.github/dependabot.yml) proposes the new digest when the tag moves; it reads
+# only literal image names, hence a stage rather than a build argument.
+FROM python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b AS base
+
+FROM base AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /build
 COPY requirements.txt ./
@@ -20,7 +24,7 @@ RUN /opt/venv/bin/pip install --no-deps . \
         matplotlib contourpy cycler fonttools kiwisolver pillow pyparsing \
         plotly graphviz pyarrow pip
 
-FROM python:3.11-slim-bookworm AS runtime
+FROM base AS runtime
 # libgomp1: LightGBM's OpenMP runtime (slim images lack it; without it no model loads).
 # Not pinned to a version: Debian stable only ships security fixes for it.
 # hadolint ignore=DL3008

@@ -32,7 +32,7 @@ $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
-lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + compose schemas, cfn-lint
+lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compose + dependabot schemas, cfn-lint
 	$(BIN)/black --check src tests bench scripts
 	$(BIN)/flake8 src tests bench scripts
 	$(BIN)/mypy src bench scripts
@@ -40,6 +40,7 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow + comp
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/cfn-lint deploy/ecs/*.yml
 
 format: install ## format the code with black

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTAINER_TOOL = ROOT.parent / "shared" / "tools" / "container"
+PINNED_IMAGE = re.compile(r"^(FROM\s+\S+?)@sha256:[0-9a-f]{64}", re.MULTILINE)
+
+
+def without_digests(dockerfile: str) -> str:
+    """The Dockerfile with its base images by tag only: the shared tool's local stand-in for
+    the base exists under its tag, not under the real image's digest."""
+    return PINNED_IMAGE.sub(r"\1", dockerfile)
 
 
 def _docker_runs() -> bool:
@@ -87,10 +96,13 @@ class BuildahEngine(ImageEngine):
 
     def build(self, context: Path, tag: str) -> None:
         # Docker format: the OCI format drops HEALTHCHECK.
-        subprocess.run(
-            [str(CONTAINER_TOOL), "build", tag, str(context), "--", "--format", "docker"],
-            check=True,
-        )
+        with tempfile.TemporaryDirectory() as folder:
+            dockerfile = Path(folder) / "Dockerfile"
+            dockerfile.write_text(without_digests((context / "Dockerfile").read_text()))
+            options = ["--format", "docker", "--file", str(dockerfile)]
+            subprocess.run(
+                [str(CONTAINER_TOOL), "build", tag, str(context), "--", *options], check=True
+            )
 
     def _command(self, tag: str, env: dict[str, str], command: list[str]) -> list[str]:
         return [str(CONTAINER_TOOL), "run", tag, "--", "env", *_env_args(env), *command]

@@ -120,7 +120,7 @@ def test_services_wait_for_healthy_dependencies(compose: dict[str, Any]) -> None
 
 def test_image_runs_as_non_root_with_exec_form_cmd() -> None:
     text = dockerfile()
-    assert text.count("FROM ") == 2 and "AS build" in text
+    assert len(re.findall(r"^FROM ", text, re.M)) == 3 and "AS build" in text
     assert re.search(r"^USER 10001:10001$", text, re.MULTILINE)
     assert re.search(r'^CMD \["', text, re.MULTILINE)
     assert "--require-hashes" in text
@@ -202,3 +202,12 @@ def test_secrets_reach_the_container_from_ssm() -> None:
     ]
     names = {e["Name"] for e in container["Environment"]}
     assert not names & ({"CREDIT_METRICS_PUBLIC", "CREDIT_ALLOW_UNSIGNED_MODEL"} | set(plain))
+
+
+def test_every_base_image_is_pinned_by_digest() -> None:
+    """A ``FROM`` names an earlier stage or an image by digest, never by a tag alone."""
+    stages: set[str] = set()
+    for image, stage in re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?", dockerfile(), re.M):
+        assert image in stages or re.search(r"@sha256:[0-9a-f]{64}$", image), image
+        stages.add(stage)
+    assert len(stages) >= 2
