@@ -62,9 +62,11 @@ def held_default_ports() -> Iterator[None]:
             sock.close()
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
 def test_the_printed_key_works_with_default_ports_taken(
-    checkout: Path, trained_dir: Path, held_default_ports: None
+    checkout: Path, trained_dir: Path, held_default_ports: None, stop: signal.Signals
 ) -> None:
+    """... and however it is stopped, it stops the SeaweedFS it started."""
     api_port = free_port()
     process = run_local(checkout, trained_dir.parent, api_port)
     try:
@@ -91,7 +93,7 @@ def test_the_printed_key_works_with_default_ports_taken(
                 time.sleep(0.2)
         assert answer is not None and answer.status_code == 200, answer and answer.text
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         rest = process.communicate(timeout=60)[0]
     assert "SeaweedFS stopped" in rest
 

@@ -293,7 +293,15 @@ def _started_seaweed(setup: LocalSetup, port: int, data_dir: Path) -> LocalSeawe
     except (RuntimeError, StoreError) as error:
         seaweed.stop()
         _fail(f"SeaweedFS did not start ({type(error).__name__}); see {data_dir}/weed.log")
+    except BaseException:  # Ctrl-C or SIGTERM while it starts
+        seaweed.stop()
+        raise
     return seaweed
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> NoReturn:
+    """SIGTERM ends the command like Ctrl-C does: through its ``finally`` clauses."""
+    raise SystemExit(128 + signum)
 
 
 @app.command("run-local")
@@ -305,6 +313,7 @@ def run_local(
 ) -> None:
     """Start SeaweedFS (S3 API), create the bucket, serve the API; Ctrl-C stops both."""
     import os
+    import signal
 
     from credit_scoring.dev.environment import DEV_CLIENT, ensure_dev_key, local_setup
 
@@ -313,6 +322,9 @@ def run_local(
         setup = local_setup(Path(".env"), key)
     except ValueError as error:
         _fail(str(error))
+    # Uvicorn handles SIGTERM while it serves, then sends it again: without this, the
+    # default action would end the process there and leave SeaweedFS running.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     seaweed = _started_seaweed(setup, port, data_dir)
     try:
         # A local run may serve a synthetic or unsigned model: a demonstration, and says so.
