@@ -128,7 +128,7 @@ class Spool:
             created = datetime.fromtimestamp(self.clock(), timezone.utc)
             name = SegmentName(self.stream, created, self.instance, self._seq)
             path = self.directory / (name.stem() + ACTIVE_SUFFIX)
-            handle = path.open("ab")
+            handle = path.open("xb")  # never another process's file
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:  # the recovery holds it for now: it will remove it
