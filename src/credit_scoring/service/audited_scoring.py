@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from credit_scoring.service.audit.records import Decider, Stream, decision_records
+from credit_scoring.service.audit.records import (
+    Decider,
+    Stream,
+    decision_records,
+    new_record_id,
+)
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.ml.decision import ScoredRecords
 from credit_scoring.service.predictor import Predictor
@@ -32,11 +36,6 @@ class Decided:
     decision_ids: list[str]
 
 
-def new_decision_id() -> str:
-    """A decision's own id: made by the server, unique whatever request ids clients send."""
-    return uuid.uuid4().hex
-
-
 def decide_and_record(
     predictor: Predictor,
     sink: AuditSink,
@@ -46,7 +45,7 @@ def decide_and_record(
     """Score ``records`` (keyed by their position in the request), in that order; spool one
     audit record per decision, under its own decision id, before anyone sees it (the sink
     raises AuditUnavailable when it cannot: no decision leaves without its record)."""
-    decided = Decided(predictor.score(list(records.values())), [new_decision_id() for _ in records])
+    decided = Decided(predictor.score(list(records.values())), [new_record_id() for _ in records])
     decider = Decider(
         profile=predictor.profile.name,
         model_version=predictor.version,

@@ -128,7 +128,8 @@ def test_a_reused_request_id_loses_no_decision_and_feedback_stays_with_its_owner
     trained_dir: Path, seaweed: LocalSeaweed, english: Any
 ) -> None:
     """Two clients, and one client twice, send the same X-Request-ID with different inputs:
-    every decision is exported, and feedback matches only a decision of its own client."""
+    every decision is exported, and feedback matches only a decision of its own client.
+    Their feedback calls reuse that X-Request-ID too: every feedback is exported."""
     name = bucket()
     other = {"x-api-key": "other-key-0123456789"}
     keys = {"seed-client": hash_key(API_KEY), "other-client": hash_key(other["x-api-key"])}
@@ -147,7 +148,9 @@ def test_a_reused_request_id_loses_no_decision_and_feedback_stays_with_its_owner
             (HEADERS, {"decision_id": "never-made"}),
         ]
         for headers, ref in sent:
-            reply = client.post("/feedback", json=ref | {"actual_class": "Poor"}, headers=headers)
+            reply = client.post(
+                "/feedback", json=ref | {"actual_class": "Poor"}, headers=headers | shared
+            )
             assert reply.status_code == 202, reply.text
     period = (today(), today())
     decisions = period_records(
@@ -156,6 +159,7 @@ def test_a_reused_request_id_loses_no_decision_and_feedback_stays_with_its_owner
     assert sorted(r["decision_id"] for r in decisions) == sorted(a["decision_id"] for a in answers)
     assert {r["inputs"]["Age"] for r in decisions} == {30, 50, 60}
     feedback = period_records(seaweed.store(name), Stream.FEEDBACK, "credit_score", period, today())
+    assert len(feedback) == len(sent)
     by_ref = {(f["client_id"], f["decision_id"] or f["request_id"]): f for f in feedback}
     first = answers[0]["decision_id"]
     assert by_ref[("seed-client", first)]["matched_decision_id"] == first

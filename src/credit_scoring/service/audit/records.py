@@ -3,6 +3,7 @@ store, the records it keeps, and the sink's status."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -33,6 +34,12 @@ def object_key(stream: str, profile: str, created: datetime, instance: str, seq:
         f"{partition(stream, profile, created.date())}hour={created:%H}/"
         f"{instance}-{seq:06d}.jsonl.gz"
     )
+
+
+def new_record_id() -> str:
+    """A record's own id (``decision_id``, ``feedback_id``): made by the server, unique
+    whatever request ids clients send, so that the export never takes two records for one."""
+    return uuid.uuid4().hex
 
 
 def utc_now() -> str:
@@ -79,11 +86,13 @@ def decision_records(
 
 
 def feedback_record(
-    feedback: dict[str, Any], feedback_id: str, profile: str, client_id: str
+    feedback: dict[str, Any], feedback_request_id: str, profile: str, client_id: str
 ) -> dict[str, Any]:
-    """The audit record of a client's feedback on an earlier decision."""
+    """The audit record of a client's feedback on an earlier decision, under its own id
+    (the feedback call's request id is kept beside it, for the logs)."""
     return feedback | {
-        "feedback_id": feedback_id,
+        "feedback_id": new_record_id(),
+        "feedback_request_id": feedback_request_id,
         "time": utc_now(),
         "profile": profile,
         "client_id": client_id,
