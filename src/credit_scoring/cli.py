@@ -419,8 +419,7 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("create-bucket")
 def audit_create_bucket() -> None:
     """Create the audit bucket if missing (local stores and Compose; AWS provisions its own)."""
-    from credit_scoring.service.object_store import object_store
-    from credit_scoring.service.object_store import StoreError
+    from credit_scoring.service.object_store import StoreError, object_store
     from credit_scoring.service.settings import Settings
 
     settings = Settings()

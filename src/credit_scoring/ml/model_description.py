@@ -117,6 +117,7 @@ def describe(
     """The artifact's metadata, quality gate included."""
     profile = config.profile
     encoded = fitted.pipeline[:-1].transform(data.split.X_train)
+    features = list(encoded.columns)
     described = ArtifactMetadata(
         schema_version=SCHEMA_VERSION,
         version=stamp.version(profile.name),
@@ -129,7 +130,7 @@ def describe(
             {k: v for k, v in asdict(column).items() if v not in (None, (), False)}
             for column in profile.inputs
         ],
-        features=list(fitted.pipeline[:-1].get_feature_names_out()),
+        features=features,
         classes=list(profile.classes),
         risk_class=profile.risk_class,
         threshold=fitted.threshold,
@@ -139,7 +140,7 @@ def describe(
         elderly_rule=_elderly_rule(fitted),
         model=_model_choice(config, fitted),
         metrics=evaluation.metrics,
-        feature_importance=feature_importance(fitted.pipeline[-1], list(encoded.columns)),
+        feature_importance=feature_importance(fitted.pipeline[-1], features),
         reference=reference_distributions(encoded),
         timings_seconds=fitted.timings,
     )
@@ -163,11 +164,9 @@ def _training_data(config: TrainConfig, data: Prepared) -> TrainingData:
 
 
 def _model_choice(config: TrainConfig, fitted: Fitted) -> ModelChoice:
-    from credit_scoring.ml.training import CHOICE_REASON
-
     return ModelChoice(
         chosen=fitted.chosen,
-        reason=CHOICE_REASON,
+        reason=fitted.reason,
         preset=config.preset,
         lightgbm_params=fitted.tuned,
         tuning_trials=fitted.trials,

@@ -51,9 +51,8 @@ def stacked_oof(
     for the rows as learnt from and as served (see ``grouped_oof``)."""
     learnt = meta_features([proba for proba, _ in base_oof])
     served = meta_features([proba for _, proba in base_oof])
-    proba, proba_served = np.zeros((len(y), learnt.shape[1] // len(base_oof))), np.zeros(
-        (len(y), learnt.shape[1] // len(base_oof))
-    )
+    proba = np.zeros_like(base_oof[0][0], dtype=float)
+    proba_served = np.zeros_like(proba)
     for train, test in GroupKFold(n_splits=folds).split(learnt, y, groups):
         model = meta_model().fit(learnt[train], y[train])
         proba[test] = model.predict_proba(learnt[test])

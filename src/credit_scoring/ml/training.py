@@ -156,6 +156,7 @@ class Fitted:
 
     pipeline: Pipeline
     chosen: str
+    reason: str  # why that one: how the choice is made
     cv: dict[str, dict[str, Any]]
     served_oof: np.ndarray  # the chosen model's, on the training records as served
     threshold: float
@@ -201,15 +202,15 @@ class Trainer:
         models = self.candidates(tuned, list(X_train.columns))
         X_served = features.transform(data.served(split.train_rows))
         oof = self.compare(X_train, X_served, split.y_train, split.groups_train, models)
-        cv = {name: self._cv_metrics(split.y_train, learnt) for name, (learnt, _) in oof.items()}
-        shippable = self._shippable({name: learnt for name, (learnt, _) in oof.items()}, split)
-        chosen = min(shippable, key=lambda name: cv[name]["log_loss"])
+        learnt_oof = {name: learnt for name, (learnt, _) in oof.items()}
+        cv = {name: self._cv_metrics(split.y_train, learnt) for name, learnt in learnt_oof.items()}
+        chosen = min(self._shippable(learnt_oof, split), key=lambda name: cv[name]["log_loss"])
         served_oof = oof[chosen][1]
         threshold = self.threshold(split.y_train == risk, served_oof[:, risk])
-        learnt_oof = {name: learnt for name, (learnt, _) in oof.items()}
         return Fitted(
             pipeline=self.fit_final(chosen, models, split, learnt_oof),
             chosen=chosen,
+            reason=CHOICE_REASON,
             cv=cv,
             served_oof=served_oof,
             threshold=threshold,

@@ -67,8 +67,8 @@ class ObjectStore:
     def put_new(self, key: str, body: bytes, content_type: str) -> bool:
         """Store ``body`` under ``key`` unless an object is there: a conditional PUT
         (If-None-Match: *), so an object is never rewritten and no read right is needed."""
-        try:
-            with _store_errors():
+        with _store_errors():
+            try:
                 self._client.put_object(
                     Bucket=self.bucket,
                     Key=key,
@@ -76,12 +76,10 @@ class ObjectStore:
                     ContentType=content_type,
                     IfNoneMatch="*",
                 )
-        except StoreError as error:
-            if isinstance(error.__cause__, ClientError) and error.__cause__.response.get(
-                "Error", {}
-            ).get("Code") in ("PreconditionFailed", "412"):
-                return False
-            raise
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+                    return False
+                raise
         return True
 
     def keys(self, prefix: str) -> list[str]:
@@ -101,13 +99,11 @@ class ObjectStore:
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it does not exist (local stores; on AWS it is provisioned)."""
-        try:
-            self._client.head_bucket(Bucket=self.bucket)
-        except ClientError:
-            with _store_errors():
+        with _store_errors():
+            try:
+                self._client.head_bucket(Bucket=self.bucket)
+            except ClientError:
                 self._client.create_bucket(Bucket=self.bucket)
-        except BotoCoreError as error:
-            raise StoreError(_described(error)) from error
 
 
 def object_store(settings: Settings) -> ObjectStore:
