@@ -98,6 +98,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def answers(url: str, status: int, seconds: float) -> bool:
+    """Whether GET ``url`` answers ``status`` within ``seconds`` (asked every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == status:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 class LiveServer:
     """Start the API in a subprocess; ``stop`` returns everything it printed."""
 
@@ -113,14 +126,8 @@ class LiveServer:
         self._wait_ready()
 
     def _wait_ready(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/ready", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError(f"the server did not become ready: {self.stop()}")
+        if not answers(f"{self.url}/ready", 200, seconds):
+            raise RuntimeError(f"the server did not become ready: {self.stop()}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flush."""

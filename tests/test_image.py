@@ -27,7 +27,7 @@ from tests.image_engine import (
     real_uid,
     seconds_since_start,
 )
-from tests.helpers import API_KEY, HEADERS
+from tests.helpers import API_KEY, HEADERS, answers
 from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow
@@ -153,13 +153,7 @@ def test_health_check_fails_when_the_service_cannot_decide(container: Any) -> No
     refusing = container(  # signed, but synthetic and not allowed
         client_env() | {"CREDIT_ALLOW_SYNTHETIC_MODEL": "false", "CREDIT_AUDIT_UPLOAD": "false"}
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{refusing.url}/ready", timeout=1).status_code == 503:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    assert answers(f"{refusing.url}/ready", 503, 30)
     details = httpx.get(f"{refusing.url}/ready", headers=HEADERS).text
     assert "trained on synthetic data" in details
     assert refusing.health_check() != 0
