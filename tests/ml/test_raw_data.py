@@ -14,6 +14,7 @@ from credit_scoring.ml.raw_data import (
     load_raw,
 )
 from credit_scoring.profiles import Profile, get_profile
+from credit_scoring.profiles.card_default import CARD_DEFAULT
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -119,3 +120,30 @@ def test_card_default_finds_its_file_or_says_where_to_get_it(
     assert default_training_file(card, tmp_path, configured) == configured
     with pytest.raises(RawFormatError, match="download UCI_Credit_Card.csv"):
         default_training_file(card, tmp_path, tmp_path / "absent.csv")
+
+
+def uci_rows(rows: int = 3) -> pd.DataFrame:
+    """A few clients in the UCI format (Kaggle's names), from the profile's example."""
+    record = {"ID": 1, **CARD_DEFAULT.examples["card"]["data"], CARD_DEFAULT.target: 0}
+    return pd.DataFrame([record | {"ID": k + 1} for k in range(rows)])
+
+
+def test_uci_copies_that_rename_columns_are_read_under_the_profiles_names(
+    tmp_path: Path,
+) -> None:
+    frame = uci_rows()
+    renamed = {"PAY_0": "PAY_1", CARD_DEFAULT.target: "default payment next month"}
+    path = tmp_path / "uci_names.csv"
+    frame.rename(columns=renamed).to_csv(path, index=False)
+    loaded = load_raw(path, CARD_DEFAULT)
+    assert list(loaded.columns) == list(CARD_DEFAULT.raw_columns)
+    assert loaded["PAY_0"].tolist() == frame["PAY_0"].astype(str).tolist()
+    chunk = next(iter_raw_chunks(path, CARD_DEFAULT, chunk_rows=10))
+    assert "PAY_0" in chunk.columns and "PAY_1" not in chunk.columns
+
+
+def test_a_column_under_both_its_names_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "both.csv"
+    uci_rows().assign(PAY_1=0).to_csv(path, index=False)
+    with pytest.raises(RawFormatError, match=r"given twice.*PAY_0 \(also as PAY_1\)"):
+        iter_raw_chunks(path, CARD_DEFAULT, chunk_rows=10).__next__()

@@ -9,7 +9,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from credit_scoring.cli import app
-from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.artifact import Artifact, load_artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset
 from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.profiles import get_profile
@@ -120,3 +120,18 @@ def test_per_record_scoring_and_customer_aligned_chunks(
     assert pd.concat(aligned)["ID"].tolist() == raw_frame["ID"].iloc[:200].tolist()
     for before, after in zip(aligned, aligned[1:]):
         assert before["Customer_ID"].iloc[-1] != after["Customer_ID"].iloc[0]
+
+
+def test_a_uci_copy_with_renamed_columns_scores_the_same(
+    card_dir: Path, uci_sample: Path, tmp_path: Path
+) -> None:
+    clients = pd.read_csv(uci_sample, dtype=str).head(200)
+    renamed = {"PAY_0": "PAY_1", "default.payment.next.month": "default payment next month"}
+    clients.to_csv(tmp_path / "kaggle.csv", index=False)
+    clients.rename(columns=renamed).to_csv(tmp_path / "uci.csv", index=False)
+    artifact = load_artifact(card_dir)
+    for name in ("kaggle", "uci"):
+        score_file(artifact, tmp_path / f"{name}.csv", tmp_path / f"{name}.out.csv")
+    kaggle, uci = (pd.read_csv(tmp_path / f"{name}.out.csv") for name in ("kaggle", "uci"))
+    assert len(uci) == 200 and uci["ID"].tolist() == clients["ID"].astype(int).tolist()
+    pd.testing.assert_frame_equal(kaggle, uci)

@@ -55,6 +55,22 @@ def check_header(columns: list[str], profile: Profile, *, required: list[str], s
         )
 
 
+def _under_own_names(columns: list[str], profile: Profile, source: str) -> list[str]:
+    """The header with aliased columns (PAY_1) under their own names (PAY_0); a column
+    given under both is refused."""
+    aliases = profile.column_aliases
+    named = [aliases.get(name, name) for name in columns]
+    twice = sorted({name for name in named if named.count(name) > 1} & set(aliases.values()))
+    if twice:
+        both = ", ".join(f"{name} (also as {_alias(name, aliases)})" for name in twice)
+        raise RawFormatError(f"{source}: columns given twice, under both their names: {both}")
+    return named
+
+
+def _alias(name: str, aliases: dict[str, str]) -> str:
+    return next(alias for alias, own in aliases.items() if own == name)
+
+
 def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
     """Check the header; return whether the file starts with a saved index column."""
     columns = _read_header(path)
@@ -62,6 +78,7 @@ def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
     if saved_index:
         logger.info("%s: ignoring its first column, a saved row index", path)
         columns = columns[1:]
+    columns = _under_own_names(columns, profile, str(path))
     check_header(columns, profile, required=required, source=str(path))
     return saved_index
 
@@ -78,7 +95,7 @@ def load_raw(path: str | Path, profile: Profile) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, index_col=0 if saved_index else None)
     except pd.errors.ParserError as error:
         raise _malformed(path, error) from None
-    frame = frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True).rename(columns=profile.column_aliases)
     if frame.empty:
         raise RawFormatError(f"{path}: the file has a header but no rows")
     logger.info("read %d rows from %s", len(frame), path)
@@ -92,7 +109,7 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
     index_col = 0 if saved_index else None
     try:
         for chunk in pd.read_csv(path, dtype=str, index_col=index_col, chunksize=chunk_rows):
-            yield chunk.reset_index(drop=True)
+            yield chunk.reset_index(drop=True).rename(columns=profile.column_aliases)
     except pd.errors.ParserError as error:
         raise _malformed(path, error) from None
 

@@ -81,6 +81,7 @@ class Profile:
     down; a binary profile's LightGBM and CatBoost enforce it).
     ``elderly_age_input`` names the input the model reads as the applicant's age, if any:
     an applicant 62 or older is then scored at their most favourable age (Regulation B).
+    ``target_alias`` is another name files give the target (an input's is ``InputColumn.alias``).
     ``data_files`` are other places its training file may be (after ``data/raw/<profile>/
     train.csv``); ``data_hint`` tells a user without one where to get it (a profile without a
     hint has a synthetic generator instead).
@@ -112,6 +113,7 @@ class Profile:
     non_decreasing: tuple[str, ...] = ()
     customer_median_fill: tuple[str, ...] = ()
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    target_alias: str | None = None
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r})"
@@ -120,6 +122,15 @@ class Profile:
     def input_names(self) -> list[str]:
         """Names of the model inputs, in canonical order."""
         return [column.name for column in self.inputs]
+
+    @property
+    def column_aliases(self) -> dict[str, str]:
+        """Other names that files give raw columns (inputs' aliases and ``target_alias``),
+        each mapped to the column's own name."""
+        aliases = {column.alias: column.name for column in self.inputs if column.alias}
+        if self.target_alias:
+            aliases[self.target_alias] = self.target
+        return aliases
 
     def input(self, name: str) -> InputColumn:
         """The input column called ``name``."""

@@ -109,6 +109,7 @@ INPUTS: tuple[InputColumn, ...] = (
 )
 
 TARGET = "default.payment.next.month"
+UCI_TARGET = "default payment next month"  # the name in UCI's own copy (Kaggle's has dots)
 RAW_COLUMNS: tuple[str, ...] = ("ID", *(column.name for column in INPUTS), TARGET)
 
 CARD_EXAMPLE: dict[str, Any] = {
@@ -131,6 +132,7 @@ CARD_DEFAULT = Profile(
     raw_columns=RAW_COLUMNS,
     inputs=INPUTS,
     target=TARGET,
+    target_alias=UCI_TARGET,
     classes=("no_default", "default"),
     risk_class="default",
     group_column="ID",
