@@ -29,7 +29,6 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from credit_scoring.profiles.card_default import CARD_DEFAULT
-from credit_scoring.profiles.card_default_features import PROTECTED_INPUTS
 
 Model = Callable[[], Any]
 REPEATS = (0, 1)
@@ -101,7 +100,7 @@ def main() -> None:
     parser.add_argument("data", type=Path, help="a file in the UCI format (UCI_Credit_Card.csv)")
     frame = pd.read_csv(parser.parse_args().data)
     y = frame[CARD_DEFAULT.target].to_numpy()
-    raw = frame[[n for n in CARD_DEFAULT.input_names if n not in PROTECTED_INPUTS]]
+    raw = frame[[n for n in CARD_DEFAULT.input_names if n not in CARD_DEFAULT.not_model_inputs]]
     features = CARD_DEFAULT.features(CARD_DEFAULT).fit(frame).transform(frame)
     print(f"{len(y):,} clients, {y.mean():.1%} defaults\n")
     cross_validation({"raw inputs": raw, "profile features": features}, y)

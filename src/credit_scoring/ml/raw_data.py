@@ -59,16 +59,14 @@ def _under_own_names(columns: list[str], profile: Profile, source: str) -> list[
     """The header with aliased columns (PAY_1) under their own names (PAY_0); a column
     given under both is refused."""
     aliases = profile.column_aliases
-    named = [aliases.get(name, name) for name in columns]
-    twice = sorted({name for name in named if named.count(name) > 1} & set(aliases.values()))
+    twice = [
+        f"{own} (also as {alias})" for alias, own in aliases.items() if {alias, own} <= {*columns}
+    ]
     if twice:
-        both = ", ".join(f"{name} (also as {_alias(name, aliases)})" for name in twice)
-        raise RawFormatError(f"{source}: columns given twice, under both their names: {both}")
-    return named
-
-
-def _alias(name: str, aliases: dict[str, str]) -> str:
-    return next(alias for alias, own in aliases.items() if own == name)
+        raise RawFormatError(
+            f"{source}: columns given twice, under both their names: {', '.join(twice)}"
+        )
+    return [aliases.get(name, name) for name in columns]
 
 
 def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
