@@ -21,7 +21,6 @@ import httpx
 import pandas as pd
 
 from credit_scoring.dev.seaweed import LocalSeaweed
-from credit_scoring.ml.parsing import parse_column
 from credit_scoring.profiles import Profile
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
@@ -36,7 +35,7 @@ UCI_FILE = SHARED / "data/uci_default/UCI_Credit_Card.csv"
 
 def parse(profile: Profile, name: str, values: list[object]) -> list[object]:
     """A column's values as the profile parses them, missing as None."""
-    parsed = parse_column(pd.Series(values, dtype=object), profile.input(name), profile)
+    parsed = profile.input(name).kind.parse(pd.Series(values, dtype=object), profile.input(name))
     return [None if (isinstance(v, float) and math.isnan(v)) else v for v in parsed]
 
 

@@ -149,13 +149,13 @@ def _usable_model(folder: Path) -> bool:
     """Whether the profile folder has a LATEST model this version can load and score with;
     says why not when it has one that it cannot (one of an older version, say)."""
     from credit_scoring.ml.artifact import ArtifactError, load_artifact
-    from credit_scoring.service.predictor import Predictor
+    from credit_scoring.ml.scorer import Scorer, ScorerError, check_examples
 
     if not (folder / "LATEST").is_file():
         return False
     try:
-        Predictor(load_artifact(folder)).check_scores_examples()
-    except (ArtifactError, ImportError, AttributeError) as error:
+        check_examples(Scorer(load_artifact(folder)))
+    except (ArtifactError, ScorerError, ImportError, AttributeError) as error:
         typer.echo(f"{folder.name}: the current model is not usable ({error})")
         return False
     return True
@@ -200,13 +200,14 @@ def score(
     """Score a raw file with the same Pipeline, streaming it in chunks."""
     from credit_scoring.ml.artifact import ArtifactError, load_artifact
     from credit_scoring.ml.raw_data import RawFormatError
+    from credit_scoring.ml.scorer import Scorer
     from credit_scoring.ml.scoring import score_file
 
     try:
         source = input_path or _training_file(get_profile(profile))
         artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
         summary = score_file(
-            artifact, source, output, chunk_rows=chunk_rows, per_customer=per_customer
+            Scorer(artifact), source, output, chunk_rows=chunk_rows, per_customer=per_customer
         )
     except (ArtifactError, RawFormatError) as error:
         _fail(str(error))

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from credit_scoring.cli import app
 from credit_scoring.ml.artifact import Artifact, load_artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset
+from credit_scoring.ml.scorer import Scorer
 from credit_scoring.ml.scoring import customer_aligned, score_file
 from credit_scoring.profiles import get_profile
 
@@ -33,7 +34,7 @@ def test_unread_values_are_flagged_per_row(
 ) -> None:
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     damaged(raw_frame).to_csv(source, index=False)
-    summary = score_file(artifact, source, output, per_customer=False)
+    summary = score_file(Scorer(artifact), source, output, per_customer=False)
     scored = pd.read_csv(output, keep_default_na=False)
     assert scored["unread_fields"].tolist()[1:4] == ["Age", "Credit_History_Age", ""]
     assert summary.rows == 6 and summary.rows_with_unread == sum(scored["unread_fields"] != "")
@@ -45,7 +46,7 @@ def test_values_repaired_from_the_customers_other_months_are_not_flagged(
 ) -> None:
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     damaged(raw_frame).to_csv(source, index=False)
-    score_file(artifact, source, output, per_customer=True)
+    score_file(Scorer(artifact), source, output, per_customer=True)
     assert pd.read_csv(output, keep_default_na=False)["unread_fields"].tolist()[1] == ""
 
 
@@ -74,7 +75,7 @@ def test_score_file_keeps_order_and_columns(
     unlabelled = tmp_path / "unlabelled.csv"
     raw_frame.drop(columns=["Credit_Score"]).iloc[::-1].to_csv(unlabelled, index=False)
     output = tmp_path / "scored.csv"
-    summary = score_file(artifact, unlabelled, output, chunk_rows=700)
+    summary = score_file(Scorer(artifact), unlabelled, output, chunk_rows=700)
     scored = pd.read_csv(output, keep_default_na=False)
     assert summary.rows == len(raw_frame) == len(scored)
     assert list(scored.columns) == [
@@ -86,6 +87,7 @@ def test_score_file_keeps_order_and_columns(
         "proba_Good",
         "risk_probability",
         "decision",
+        "outside_training_range",
         "unread_fields",
         "model_version",
     ]
@@ -109,7 +111,7 @@ def test_per_record_scoring_and_customer_aligned_chunks(
     artifact: Artifact, raw_file: Path, raw_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
     output = tmp_path / "per_record.csv"
-    score_file(artifact, raw_file, output, chunk_rows=999, per_customer=False)
+    score_file(Scorer(artifact), raw_file, output, chunk_rows=999, per_customer=False)
     proba = pd.read_csv(output)[["proba_Poor", "proba_Standard", "proba_Good"]].to_numpy()
     names = artifact.pipeline[0].feature_names_in_
     np.testing.assert_allclose(proba, artifact.pipeline.predict_proba(raw_frame[names]), atol=1e-6)
@@ -131,7 +133,7 @@ def test_a_uci_copy_with_renamed_columns_scores_the_same(
     clients.rename(columns=renamed).to_csv(tmp_path / "uci.csv", index=False)
     artifact = load_artifact(card_dir)
     for name in ("kaggle", "uci"):
-        score_file(artifact, tmp_path / f"{name}.csv", tmp_path / f"{name}.out.csv")
+        score_file(Scorer(artifact), tmp_path / f"{name}.csv", tmp_path / f"{name}.out.csv")
     kaggle, uci = (pd.read_csv(tmp_path / f"{name}.out.csv") for name in ("kaggle", "uci"))
     assert len(uci) == 200 and uci["ID"].tolist() == clients["ID"].astype(int).tolist()
     pd.testing.assert_frame_equal(kaggle, uci)

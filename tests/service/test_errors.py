@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from credit_scoring.profiles import ColumnKind, get_profile
+from credit_scoring.profiles import get_profile
+from credit_scoring.profiles.kinds import CATEGORY, NUMBER
 from tests.helpers import HEADERS
 
 PROFILE = get_profile("credit_score")
-NUMBERS = [c for c in PROFILE.inputs if c.kind is ColumnKind.NUMBER]
-CATEGORIES = [c for c in PROFILE.inputs if c.kind is ColumnKind.CATEGORY]
+NUMBERS = [c for c in PROFILE.inputs if c.kind is NUMBER]
+CATEGORIES = [c for c in PROFILE.inputs if c.kind is CATEGORY]
 REQUIRED = [c for c in PROFILE.inputs if c.required]
 OPTIONAL = [c for c in PROFILE.inputs if not c.required]
 FULL_RECORD: dict[str, Any] = {

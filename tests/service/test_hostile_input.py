@@ -9,11 +9,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from credit_scoring.profiles.credit_score_parsing import split_loan_text
-from credit_scoring.profiles import ColumnKind, Profile
+from credit_scoring.profiles import Profile
+from credit_scoring.profiles.credit_score_kinds import (
+    HISTORY_AGE,
+    LOAN_LIST,
+    MAX_LOAN_ITEMS,
+    split_loan_text,
+)
+from credit_scoring.profiles.kinds import CATEGORY
 from credit_scoring.service.app import create_app
 from credit_scoring.service.errors import MAX_LISTED_ERRORS
-from credit_scoring.service.schemas import MAX_LOAN_ITEMS
 from tests.helpers import HEADERS, make_settings
 
 
@@ -78,14 +83,14 @@ def largest_record(profile: Profile) -> dict[str, Any]:
     numbers at the wider end of their range with 17 significant digits."""
     record: dict[str, Any] = {}
     for column in profile.inputs:
-        if column.kind is ColumnKind.LOAN_LIST:
+        if column.kind is LOAN_LIST:
             record[column.name] = [max(column.categories, key=len)] * MAX_LOAN_ITEMS
-        elif column.kind is ColumnKind.CATEGORY:
+        elif column.kind is CATEGORY:
             record[column.name] = max(column.categories + column.unknown_answers, key=len)
         else:
             assert column.minimum is not None and column.maximum is not None, column.name
             wide = min(column.minimum, column.maximum, key=lambda v: -len(str(int(v))))
-            if column.integer or column.kind is ColumnKind.HISTORY_AGE:
+            if column.integer or column.kind is HISTORY_AGE:
                 record[column.name] = int(wide)
             else:
                 record[column.name] = wide * 0.99999999999999989 or 0.12345678901234567

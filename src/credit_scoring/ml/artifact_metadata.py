@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-SCHEMA_VERSION = 2  # 1: the untyped metadata of artifacts made before issue H
+SCHEMA_VERSION = 3  # 1: untyped, before issue H; 2: before training ranges (issue I)
 
 
 class _Strict(BaseModel):
@@ -114,6 +114,7 @@ class ArtifactMetadata(_Strict):
     training_data: TrainingData
     libraries: dict[str, str]
     inputs: list[dict[str, Any]]
+    training_ranges: dict[str, tuple[float, float]]
     features: list[str]
     classes: list[str]
     risk_class: str

@@ -6,7 +6,7 @@ audit record, batch scoring and the report all use them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -32,6 +32,16 @@ class ScoredRecords:
     credit_class: np.ndarray
     risk_probability: np.ndarray
     decision: np.ndarray
+    outside_training_range: list[tuple[str, ...]] | None = None
+
+    def with_outside(self, outside: list[tuple[str, ...]]) -> ScoredRecords:
+        """These records, with the inputs of each that lie outside the training range."""
+        return replace(self, outside_training_range=outside)
+
+    def outside(self, index: int) -> list[str]:
+        """The inputs of one record outside the training range (none when not checked)."""
+        found = self.outside_training_range
+        return [] if found is None else list(found[index])
 
     def __len__(self) -> int:
         return len(self.prediction)
@@ -44,6 +54,7 @@ class ScoredRecords:
             "probabilities": {name: float(self.proba[index, k]) for k, name in enumerate(classes)},
             "risk_probability": float(self.risk_probability[index]),
             "decision": str(self.decision[index]),
+            "outside_training_range": self.outside(index),
         }
 
     def columns(self, classes: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -55,6 +66,9 @@ class ScoredRecords:
             **probabilities,
             "risk_probability": self.risk_probability,
             "decision": self.decision,
+            "outside_training_range": np.asarray(
+                [";".join(self.outside(k)) for k in range(len(self))], dtype=object
+            ),
         }
 
 

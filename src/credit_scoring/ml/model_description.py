@@ -31,7 +31,7 @@ from credit_scoring.ml.evaluation import full_metrics
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown, elderly_rule
 from credit_scoring.ml.importance import feature_importance
 from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
-from credit_scoring.profiles.base import truth_file
+from credit_scoring.profiles.base import InputColumn, Profile, truth_file
 
 if TYPE_CHECKING:
     from credit_scoring.ml.training import Fitted, Prepared, TrainConfig
@@ -126,10 +126,8 @@ def describe(
         git_commit=stamp.commit,
         training_data=_training_data(config, data),
         libraries=_library_versions(),
-        inputs=[
-            {k: v for k, v in asdict(column).items() if v not in (None, (), False)}
-            for column in profile.inputs
-        ],
+        inputs=[_described(column) for column in profile.inputs],
+        training_ranges=training_ranges(fitted.pipeline[0].transform(data.split.X_train), profile),
         features=features,
         classes=list(profile.classes),
         risk_class=profile.risk_class,
@@ -145,6 +143,23 @@ def describe(
         timings_seconds=fitted.timings,
     )
     return described.model_copy(update={"quality_gate": gate_summary(evaluate_gate(described))})
+
+
+def _described(column: InputColumn) -> dict[str, Any]:
+    """An input as metadata.json lists it: what is set of its declaration."""
+    described = {k: v for k, v in asdict(column).items() if v not in (None, (), False)}
+    return described | {"kind": column.kind.name}
+
+
+def training_ranges(canonical: pd.DataFrame, profile: Profile) -> dict[str, tuple[float, float]]:
+    """The lowest and highest value of each ranged input in the training rows, as the model
+    read them."""
+    ranges = {}
+    for column in (column for column in profile.inputs if column.kind.ranged):
+        values = canonical[column.name].to_numpy(dtype=float)
+        if not np.isnan(values).all():
+            ranges[column.name] = (float(np.nanmin(values)), float(np.nanmax(values)))
+    return ranges
 
 
 def _elderly_rule(fitted: Fitted) -> str | None:

@@ -1,4 +1,4 @@
-"""Batch scoring of raw-format files, streamed in chunks through the artifact's Pipeline.
+"""Batch scoring of raw-format files, streamed in chunks through the scorer (``ml.scorer``).
 
 When a file carries the customer and month columns (as the Kaggle files do), each
 customer's rows are first made consistent with the same dataset-level cleaning that
@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.dataset_cleaning import clean_dataset
-from credit_scoring.ml.decision import decide
 from credit_scoring.ml.raw_data import RawFormatError, iter_raw_chunks
+from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 
 logger = logging.getLogger(__name__)
@@ -74,27 +73,21 @@ def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) 
     return flagged.str.lstrip(";")
 
 
-def score_frame(
-    artifact: Artifact, raw: pd.DataFrame, *, per_customer: bool = False
-) -> pd.DataFrame:
+def score_frame(scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False) -> pd.DataFrame:
     """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
-    profile = artifact.profile
+    profile = scorer.profile
     inputs = clean_dataset(raw, profile) if per_customer else raw[profile.input_names]
     # The Pipeline's own record cleaning, once: its output is both what the model reads and
     # what tells which values it could not read.
-    canonical = artifact.pipeline[:1].transform(inputs)
-    proba = artifact.pipeline[1:].predict_proba(canonical)
-    metadata = artifact.metadata
-    decisions = decide(
-        proba, profile.classes, profile.risk_index, metadata.threshold, metadata.risk_bands
-    )
+    canonical = scorer.canonical_frame(inputs)
+    decisions = scorer.score_frame(canonical)
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
         out[KEY_COLUMN] = raw[KEY_COLUMN]
     for name, values in decisions.columns(profile.classes).items():
         out[name] = values
     out["unread_fields"] = unread_fields(raw, canonical, profile)
-    out["model_version"] = artifact.version
+    out["model_version"] = scorer.version
     return out
 
 
@@ -115,7 +108,7 @@ def _chunks(
 
 
 def score_file(
-    artifact: Artifact,
+    scorer: Scorer,
     source: Path,
     target: Path,
     *,
@@ -129,11 +122,11 @@ def score_file(
     it (or without customer and month columns) every row is scored on its own.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    stream, grouped = _chunks(artifact.profile, source, chunk_rows, per_customer)
+    stream, grouped = _chunks(scorer.profile, source, chunk_rows, per_customer)
     summary = ScoringSummary()
     with target.open("w", newline="") as handle:
         for chunk in stream:
-            scored = score_frame(artifact, chunk, per_customer=grouped)
+            scored = score_frame(scorer, chunk, per_customer=grouped)
             scored.to_csv(handle, index=False, header=summary.rows == 0)
             summary.rows += len(chunk)
             summary.rows_with_unread += int((scored["unread_fields"] != "").sum())

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from credit_scoring.ml.parsing import parse_column
 from credit_scoring.profiles.transformer import InputColumnsError, ProfileTransformer
 
 __all__ = ["InputColumnsError", "RecordCleaner"]
 
 
 class RecordCleaner(ProfileTransformer):
-    """Parse one raw record at a time into canonical values (see ``ml.parsing``)."""
+    """Parse raw records into canonical values, each column by its kind's parser (see
+    ``profiles.kinds``): dirt tokens, unreadable text and impossible values become missing."""
 
     def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Canonical values of every input column, in the profile's order."""
         profile = self.profile
         return pd.DataFrame(
-            {
-                column.name: parse_column(X[column.name], column, profile)
-                for column in profile.inputs
-            },
+            {column.name: column.kind.parse(X[column.name], column) for column in profile.inputs},
             index=X.index,
         )
 

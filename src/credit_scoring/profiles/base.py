@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from functools import cached_property
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +13,48 @@ import numpy as np
 import pandas as pd
 
 
-class ColumnKind(str, Enum):
-    """How a model input is parsed from its raw form."""
+class ColumnKind(ABC):
+    """How one kind of input is read: from a file's raw values (``parse``, vectorised), from
+    a validated API field (``canonical``, one value), and what the API accepts for it
+    (``field_type``: a pydantic type carrying its JSON schema). Numbers and categories are
+    shared (``profiles.kinds``); a profile registers its own kinds by using them."""
 
-    NUMBER = "number"
-    CATEGORY = "category"
-    LOAN_LIST = "loan_list"
-    HISTORY_AGE = "history_age"
+    name: str = ""
+    ranged: bool = False  # whether its values have validity and training ranges
+
+    @abstractmethod
+    def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
+        """Canonical values of a raw column; unreadable ones missing."""
+
+    @abstractmethod
+    def canonical(self, value: Any, column: InputColumn) -> Any:
+        """The canonical value of one validated API field (what ``parse`` makes of it)."""
+
+    @abstractmethod
+    def field_type(self, column: InputColumn) -> Any:
+        """The pydantic type of the API field (with its JSON schema)."""
+
+    def __repr__(self) -> str:
+        return f"ColumnKind({self.name!r})"
+
+    def __reduce__(self) -> str:
+        """Pickled by reference (a model's columns keep the one instance): each kind is the
+        constant named ``name.upper()`` in the module of its class."""
+        return self.name.upper()
 
 
 @dataclass(frozen=True)
 class InputColumn:
-    """One model input: its raw name, alias, kind, valid range and categories.
+    """One model input: its raw name, alias, kind, validity range and categories.
 
-    The single source of truth for both the record-level cleaning (values outside
-    ``[minimum, maximum]`` or among ``tokens`` become missing) and the API schema
-    (the same range rejects a request with a 422). ``unknown_answers`` are answers
-    that mean "not known" (Kaggle's NM, "not mentioned"): the API accepts them and
-    the Pipeline reads them as missing, as it reads them in files. ``required``
-    inputs must be sent to the API; the others may be omitted or null because the
-    model was trained with them missing.
+    The single source of truth for both the record-level cleaning (values outside the
+    validity range ``[minimum, maximum]`` or among ``tokens`` become missing) and the API
+    schema (the same range rejects a request with a 422); the range the model was trained
+    on is the artifact's (``outside_training_range``). ``unknown_answers`` are answers
+    that mean "not known" (Kaggle's NM, a form's "Not Informed"): the API accepts them and
+    the Pipeline reads them as missing, as it reads them in files. ``required`` inputs must
+    be sent to the API; the others may be omitted or null because the model was trained
+    with them missing. ``label`` is the field's name for people, in English and Portuguese.
     """
 
     name: str
@@ -45,6 +68,7 @@ class InputColumn:
     tokens: tuple[str, ...] = ()
     unknown_answers: tuple[str, ...] = ()
     required: bool = True
+    label: Label | None = None
 
     def within_range(self, numbers: pd.Series) -> pd.Series:
         """Numbers outside the valid range become NaN (numpy: cheap for one row too)."""
@@ -55,8 +79,18 @@ class InputColumn:
             valid = (array >= low) & (array <= high)
         return pd.Series(np.where(valid, array, np.nan), index=numbers.index)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a client may send it under: its own, then its alias."""
+        return (self.name, self.alias) if self.alias else (self.name,)
 
-Parser = Callable[[pd.Series, InputColumn], pd.Series]
+
+@dataclass(frozen=True)
+class Label:
+    """A field's name for people, in the two languages of the service's users."""
+
+    en: str
+    pt: str
 
 
 RISK_BANDS: tuple[str, ...] = ("Poor", "Standard", "Good")
@@ -70,8 +104,7 @@ class Profile:
     profile): the shared ``ml`` code knows no column of any profile. ``classes`` are the
     model's outcomes; a two-outcome profile answers with a risk band of ``RISK_BANDS``
     cut from the risk probability. ``target_labels`` maps raw target values to classes
-    (when the file does not spell the class names). ``parsers`` parse the profile's own
-    column kinds (numbers and categories have shared parsers). ``not_model_inputs`` are accepted
+    (when the file does not spell the class names). ``not_model_inputs`` are accepted
     from clients but never reach the model (protected attributes), with the reason.
     ``cost_ratio`` sets the decision policy: the threshold of lowest expected cost when a
     missed risk case costs that many refused others; None: a target recall of the risk class.
@@ -96,7 +129,6 @@ class Profile:
     group_column: str | None
     description: str
     features: Callable[[Profile], Any]
-    parsers: dict[ColumnKind, Parser] = field(default_factory=dict)
     target_labels: dict[str, str] = field(default_factory=dict)
     not_model_inputs: dict[str, str] = field(default_factory=dict)
     cost_ratio: float | None = None
@@ -122,6 +154,22 @@ class Profile:
     def input_names(self) -> list[str]:
         """Names of the model inputs, in canonical order."""
         return [column.name for column in self.inputs]
+
+    @cached_property
+    def client_names(self) -> frozenset[str]:
+        """Every name a client may send the inputs under (aliases included)."""
+        return frozenset(name for column in self.inputs for name in column.names)
+
+    @cached_property
+    def other_name(self) -> dict[str, str]:
+        """Each input's name mapped to its alias and each alias to its name."""
+        pairs = [(column.name, column.alias) for column in self.inputs if column.alias]
+        return dict(pairs) | {alias: name for name, alias in pairs}
+
+    @cached_property
+    def required_names(self) -> frozenset[str]:
+        """The names (and aliases) of the inputs a client must send."""
+        return frozenset(name for column in self.inputs if column.required for name in column.names)
 
     @property
     def column_aliases(self) -> dict[str, str]:

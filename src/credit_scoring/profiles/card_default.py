@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
+from credit_scoring.profiles.base import InputColumn, Label, Profile
 from credit_scoring.profiles.card_default_features import (
     BILLS,
     PAY_STATUS,
@@ -28,9 +28,10 @@ from credit_scoring.profiles.card_default_features import (
     MONOTONE,
     CardDefaultFeatures,
 )
+from credit_scoring.profiles.kinds import NUMBER as N
 
-N = ColumnKind.NUMBER
 MONTHS = ("September", "August", "July", "June", "May", "April")  # 2005, most recent first
+MESES = ("setembro", "agosto", "julho", "junho", "maio", "abril")
 MONEY_LIMIT = 10_000_000  # NT dollars; the data's largest limit is 1,000,000
 PROTECTED = {
     "SEX": "sex is a prohibited basis (ECOA, Regulation B)",
@@ -43,15 +44,16 @@ PAY_CODES = (
 )
 
 
-def _status(name: str, month: str, alias: str | None = None) -> InputColumn:
+def _status(name: str, month: int, alias: str | None = None) -> InputColumn:
     return InputColumn(
         name,
         N,
-        f"Repayment status in {month} 2005: {PAY_CODES}",
+        f"Repayment status in {MONTHS[month]} 2005: {PAY_CODES}",
         alias=alias,
         minimum=-2,
         maximum=9,
         integer=True,
+        label=Label(f"Repayment status, {MONTHS[month]}", f"Situação do pagamento, {MESES[month]}"),
     )
 
 
@@ -62,9 +64,16 @@ INPUTS: tuple[InputColumn, ...] = (
         "Credit limit in NT dollars (the client's and their family's)",
         minimum=1,
         maximum=MONEY_LIMIT,
+        label=Label("Credit limit (NT$)", "Limite de crédito (NT$)"),
     ),
     InputColumn(
-        "SEX", N, "1 male, 2 female. Never a model input", minimum=1, maximum=2, integer=True
+        "SEX",
+        N,
+        "1 male, 2 female. Never a model input",
+        minimum=1,
+        maximum=2,
+        integer=True,
+        label=Label("Sex", "Sexo"),
     ),
     InputColumn(
         "EDUCATION",
@@ -74,6 +83,7 @@ INPUTS: tuple[InputColumn, ...] = (
         minimum=0,
         maximum=6,
         integer=True,
+        label=Label("Education", "Escolaridade"),
     ),
     InputColumn(
         "MARRIAGE",
@@ -82,10 +92,19 @@ INPUTS: tuple[InputColumn, ...] = (
         minimum=0,
         maximum=3,
         integer=True,
+        label=Label("Marital status", "Estado civil"),
     ),
-    InputColumn("AGE", N, "Age in years. Not a model input", minimum=18, maximum=100, integer=True),
-    _status("PAY_0", MONTHS[0], alias="PAY_1"),
-    *(_status(name, month) for name, month in zip(PAY_STATUS[1:], MONTHS[1:])),
+    InputColumn(
+        "AGE",
+        N,
+        "Age in years. Not a model input",
+        minimum=18,
+        maximum=100,
+        integer=True,
+        label=Label("Age", "Idade"),
+    ),
+    _status("PAY_0", 0, alias="PAY_1"),
+    *(_status(name, month) for month, name in enumerate(PAY_STATUS[1:], start=1)),
     *(
         InputColumn(
             name,
@@ -93,8 +112,9 @@ INPUTS: tuple[InputColumn, ...] = (
             f"Bill statement in {month} 2005, NT dollars (negative: a credit balance)",
             minimum=-MONEY_LIMIT,
             maximum=MONEY_LIMIT,
+            label=Label(f"Bill, {month} (NT$)", f"Fatura, {mes} (NT$)"),
         )
-        for name, month in zip(BILLS, MONTHS)
+        for name, month, mes in zip(BILLS, MONTHS, MESES)
     ),
     *(
         InputColumn(
@@ -103,8 +123,9 @@ INPUTS: tuple[InputColumn, ...] = (
             f"Amount paid in {month} 2005, NT dollars (it pays the previous month's bill)",
             minimum=0,
             maximum=MONEY_LIMIT,
+            label=Label(f"Paid, {month} (NT$)", f"Pagamento, {mes} (NT$)"),
         )
-        for name, month in zip(PAYMENTS, MONTHS)
+        for name, month, mes in zip(PAYMENTS, MONTHS, MESES)
     ),
 )
 

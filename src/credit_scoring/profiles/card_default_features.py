@@ -9,10 +9,9 @@ from __future__ import annotations
 
 
 import numpy as np
-import pandas as pd
 
 from credit_scoring.profiles.base import Profile
-from credit_scoring.profiles.transformer import ProfileTransformer
+from credit_scoring.profiles.transformer import Columns, FeatureEncoder
 
 PAY_STATUS = ("PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")
 BILLS = tuple(f"BILL_AMT{k}" for k in range(1, 7))
@@ -84,7 +83,7 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         )
 
 
-class CardDefaultFeatures(ProfileTransformer):
+class CardDefaultFeatures(FeatureEncoder):
     """Raw statuses, bills and payments, plus utilisation, payment ratios, delay counts and
     recency, and trends (see ``DERIVED``)."""
 
@@ -96,9 +95,11 @@ class CardDefaultFeatures(ProfileTransformer):
         protected = list(PROTECTED_INPUTS) if self.with_protected else []
         return ["LIMIT_BAL", *BILLS, *PAYMENTS, *DERIVED, *protected]
 
-    def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The float feature matrix, as a DataFrame with named columns."""
-        column = {name: X[name].to_numpy(dtype="float64", na_value=np.nan) for name in X.columns}
+    def encode(self, columns: Columns) -> dict[str, np.ndarray]:
+        """The float feature columns (see ``DERIVED``)."""
+        column = {
+            name: np.asarray(columns[name], dtype="float64") for name in self.profile.input_names
+        }
         limit = column["LIMIT_BAL"]
         status = np.column_stack([column[name] for name in PAY_STATUS])
         bills = np.column_stack([column[name] for name in BILLS])
@@ -132,4 +133,4 @@ class CardDefaultFeatures(ProfileTransformer):
         features["months_revolving"] = (status == 0).sum(axis=1).astype("float64")
         if self.with_protected:
             features |= {name: column[name] for name in PROTECTED_INPUTS}
-        return pd.DataFrame(features, index=X.index)[self._names()]
+        return features

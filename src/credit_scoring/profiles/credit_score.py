@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit_scoring.profiles.base import ColumnKind, InputColumn, Profile
+from credit_scoring.profiles.base import InputColumn, Label, Profile
 from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
-from credit_scoring.profiles.credit_score_parsing import parse_history_age, parse_loan_list
-
-N = ColumnKind.NUMBER
-C = ColumnKind.CATEGORY
+from credit_scoring.profiles.credit_score_kinds import HISTORY_AGE, LOAN_LIST
+from credit_scoring.profiles.kinds import CATEGORY as C
+from credit_scoring.profiles.kinds import NUMBER as N
 
 RAW_COLUMNS: tuple[str, ...] = (
     "ID",
@@ -102,62 +101,107 @@ SSN_TOKEN = "#F%$D@*&8"
 INVESTED_TOKEN = "__10000__"
 BALANCE_TOKEN = "__-333333333333333333333333333__"
 
+NOT_INFORMED = "Not Informed"  # the Portuguese client's form: an unknown answer
+SEVERAL_LOAN_TYPES = "Two or More Types of Loan"  # the form: several loans, types not given
+
+
+def _number(
+    name: str,
+    alias: str,
+    label: Label,
+    valid: tuple[float, float],
+    *,
+    integer: bool = False,
+    tokens: tuple[str, ...] = (),
+    required: bool = True,
+) -> InputColumn:
+    """A numeric input; ``valid`` is what is possible (outside it: a 422, or missing in a
+    file), not what the model was trained on (the artifact knows that)."""
+    low, high = valid
+    return InputColumn(
+        name,
+        N,
+        label.en,
+        alias,
+        low,
+        high,
+        integer=integer,
+        tokens=tokens,
+        required=required,
+        label=label,
+    )
+
+
 INPUTS: tuple[InputColumn, ...] = (
-    InputColumn("Age", N, "Age in years", "idade", 14, 100, integer=True),
-    InputColumn("Annual_Income", N, "Annual income", "renda_anual", 0, 200_000),
-    InputColumn(
-        "Monthly_Inhand_Salary", N, "Monthly take-home salary", "salario_liquido_mensal", 0, 20_000
+    _number("Age", "idade", Label("Age", "Idade"), (14, 100), integer=True),
+    _number("Annual_Income", "renda_anual", Label("Annual income", "Renda anual"), (0, 200_000)),
+    _number(
+        "Monthly_Inhand_Salary",
+        "salario_liquido_mensal",
+        Label("Monthly take-home salary", "Salário líquido mensal"),
+        (0, 20_000),
     ),
-    InputColumn(
-        "Num_Bank_Accounts", N, "Bank accounts held", "qtd_contas_bancarias", 0, 20, integer=True
+    _number(
+        "Num_Bank_Accounts",
+        "qtd_contas_bancarias",
+        Label("Bank accounts held", "Contas bancárias"),
+        (0, 20),
+        integer=True,
     ),
-    InputColumn(
-        "Num_Credit_Card", N, "Credit cards held", "qtd_cartoes_credito", 0, 11, integer=True
+    _number(
+        "Num_Credit_Card",
+        "qtd_cartoes_credito",
+        Label("Credit cards held", "Cartões de crédito"),
+        (0, 11),
+        integer=True,
     ),
-    InputColumn("Interest_Rate", N, "Interest rate on the credit card, %", "taxa_juros", 0, 34),
-    InputColumn("Num_of_Loan", N, "Loans held", "qtd_emprestimos", 0, 20, integer=True),
+    # A rate up to 100 % is what the client's form allows; the model knows rates to 34 %.
+    _number(
+        "Interest_Rate",
+        "taxa_juros",
+        Label("Interest rate on the credit card, %", "Taxa de juros do cartão, %"),
+        (0, 100),
+    ),
+    _number(
+        "Num_of_Loan", "qtd_emprestimos", Label("Loans held", "Empréstimos"), (0, 20), integer=True
+    ),
     InputColumn(
         "Type_of_Loan",
-        ColumnKind.LOAN_LIST,
-        "Loan types: the Kaggle text list or a JSON list",
+        LOAN_LIST,
+        "Loan types: the Kaggle text list or a JSON list; "
+        f'"{SEVERAL_LOAN_TYPES}" when there are several of types not given',
         "tipos_emprestimos",
         categories=LOAN_TYPES,
+        unknown_answers=(SEVERAL_LOAN_TYPES, NOT_INFORMED),
         required=False,
+        label=Label("Loan types", "Tipos de empréstimo"),
     ),
-    InputColumn(
+    _number(
         "Delay_from_due_date",
-        N,
-        "Average days of delay after the due date",
         "dias_atraso_pagamento",
-        -5,
-        90,
+        Label("Average days of delay after the due date", "Dias médios de atraso"),
+        (-5, 90),
         integer=True,
     ),
-    InputColumn(
+    _number(
         "Num_of_Delayed_Payment",
-        N,
-        "Payments delayed",
         "qtd_pagamentos_atrasados",
-        0,
-        60,
+        Label("Payments delayed", "Pagamentos atrasados"),
+        (0, 60),
         integer=True,
     ),
-    InputColumn(
+    _number(
         "Changed_Credit_Limit",
-        N,
-        "Change of the credit limit, %",
         "variacao_limite_credito",
-        -100,
-        1_000,
+        Label("Change of the credit limit, %", "Variação do limite de crédito, %"),
+        (-100, 1_000),
         tokens=(CHANGED_LIMIT_TOKEN,),
     ),
-    InputColumn(
+    _number(
         "Num_Credit_Inquiries",
-        N,
-        "Credit inquiries",
         "qtd_consultas_credito",
-        0,
-        50,
+        Label("Credit inquiries", "Consultas de crédito"),
+        (0, 50),
         integer=True,
     ),
     InputColumn(
@@ -167,63 +211,71 @@ INPUTS: tuple[InputColumn, ...] = (
         "mix_credito",
         categories=CREDIT_MIXES,
         tokens=(CREDIT_MIX_TOKEN,),
+        unknown_answers=(NOT_INFORMED,),
         required=False,
+        label=Label("Mix of credits held", "Mix de crédito"),
     ),
-    InputColumn("Outstanding_Debt", N, "Outstanding debt", "divida_pendente", 0, 10_000),
-    InputColumn(
+    _number(
+        "Outstanding_Debt",
+        "divida_pendente",
+        Label("Outstanding debt", "Dívida pendente"),
+        (0, 10_000),
+    ),
+    _number(
         "Credit_Utilization_Ratio",
-        N,
-        "Credit utilisation, %",
         "percentual_utilizacao_credito",
-        0,
-        100,
+        Label("Credit utilisation, %", "Utilização do crédito, %"),
+        (0, 100),
     ),
     InputColumn(
         "Credit_History_Age",
-        ColumnKind.HISTORY_AGE,
+        HISTORY_AGE,
         'Length of credit history: months or "22 Years and 1 Months"',
         "tempo_historico_credito_meses",
         0,
         600,
+        label=Label("Length of credit history, months", "Tempo de histórico de crédito, meses"),
     ),
     InputColumn(
         "Payment_of_Min_Amount",
         C,
-        "Pays only the minimum amount (NM: not mentioned)",
+        f"Pays only the minimum amount (NM: not mentioned; {NOT_INFORMED})",
         "pagamento_valor_minimo",
         categories=MIN_AMOUNT_ANSWERS,
-        unknown_answers=(MIN_AMOUNT_TOKEN,),
+        unknown_answers=(MIN_AMOUNT_TOKEN, NOT_INFORMED),
+        label=Label("Pays only the minimum amount", "Paga apenas o valor mínimo"),
     ),
-    InputColumn(
-        "Total_EMI_per_month", N, "Monthly loan instalments", "total_emprestimos_mensal", 0, 5_000
+    _number(
+        "Total_EMI_per_month",
+        "total_emprestimos_mensal",
+        Label("Monthly loan instalments", "Parcelas mensais de empréstimos"),
+        (0, 5_000),
     ),
-    InputColumn(
+    _number(
         "Amount_invested_monthly",
-        N,
-        "Amount invested per month",
         "valor_investido_mensal",
-        0,
-        5_000,
+        Label("Amount invested per month", "Valor investido por mês"),
+        (0, 5_000),
         tokens=(INVESTED_TOKEN,),
         required=False,
     ),
-    InputColumn(
+    _number(
         "Monthly_Balance",
-        N,
-        "Balance left per month",
         "saldo_mensal",
-        -10_000,
-        10_000,
+        Label("Balance left per month", "Saldo mensal"),
+        (-10_000, 10_000),
         tokens=(BALANCE_TOKEN,),
         required=False,
     ),
     InputColumn(
         "Occupation",
         C,
-        "Occupation",
+        f"Occupation ({NOT_INFORMED}: unknown)",
         "ocupacao",
         categories=OCCUPATIONS,
         tokens=(OCCUPATION_TOKEN,),
+        unknown_answers=(NOT_INFORMED,),
+        label=Label("Occupation", "Ocupação"),
     ),
     InputColumn(
         "Payment_Behaviour",
@@ -232,7 +284,9 @@ INPUTS: tuple[InputColumn, ...] = (
         "comportamento_pagamento",
         categories=PAYMENT_BEHAVIOURS,
         tokens=(BEHAVIOUR_TOKEN,),
+        unknown_answers=(NOT_INFORMED,),
         required=False,
+        label=Label("Spending level and payment size", "Comportamento de pagamento"),
     ),
 )
 
@@ -298,10 +352,6 @@ CREDIT_SCORE = Profile(
     group_column="Customer_ID",
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
     features=CreditScoreFeatures,
-    parsers={
-        ColumnKind.HISTORY_AGE: parse_history_age,
-        ColumnKind.LOAN_LIST: parse_loan_list,
-    },
     elderly_age_input="Age",
     period_column="Month",
     periods=MONTHS,

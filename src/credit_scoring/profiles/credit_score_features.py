@@ -4,15 +4,16 @@ split in two, and a loan list as one count per loan type."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
-import pandas as pd
 
-from credit_scoring.profiles.transformer import ProfileTransformer
-from credit_scoring.profiles.base import ColumnKind
+from credit_scoring.profiles.credit_score_kinds import LOAN_LIST
+from credit_scoring.profiles.kinds import CATEGORY
+from credit_scoring.profiles.transformer import Columns, FeatureEncoder
 
 
-class CreditScoreFeatures(ProfileTransformer):
+class CreditScoreFeatures(FeatureEncoder):
     """Turn canonical records into a float matrix the models read.
 
     Numbers pass through; each category becomes its position in the profile's
@@ -24,7 +25,7 @@ class CreditScoreFeatures(ProfileTransformer):
     def _names(self) -> list[str]:
         names: list[str] = []
         for column in self.profile.inputs:
-            if column.kind is ColumnKind.LOAN_LIST:
+            if column.kind is LOAN_LIST:
                 names += [loan_feature_name(column.name, loan) for loan in column.categories]
             elif column.name == "Payment_Behaviour":
                 names += ["Payment_Behaviour_high_spent", "Payment_Behaviour_value_size"]
@@ -32,16 +33,12 @@ class CreditScoreFeatures(ProfileTransformer):
                 names.append(column.name)
         return names
 
-    def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """The float feature matrix, as a DataFrame with named columns.
-
-        Plain numpy and Python lookups rather than pandas string methods: the same code
-        serves one API record (where per-call pandas overhead dominates) and a whole file.
-        """
+    def encode(self, columns: Columns) -> dict[str, np.ndarray]:
+        """The float feature columns: plain numpy and Python lookups, no pandas."""
         features: dict[str, np.ndarray] = {}
         for column in self.profile.inputs:
-            values = X[column.name].to_numpy(dtype=object)
-            if column.kind is ColumnKind.LOAN_LIST:
+            values = np.asarray(columns[column.name], dtype=object)
+            if column.kind is LOAN_LIST:
                 lists = [value if isinstance(value, tuple) else None for value in values]
                 for loan in column.categories:
                     features[loan_feature_name(column.name, loan)] = np.array(
@@ -56,16 +53,17 @@ class CreditScoreFeatures(ProfileTransformer):
                 features["Payment_Behaviour_value_size"] = np.array(
                     [size for _, size in parts], dtype="float64"
                 )
-            elif column.kind is ColumnKind.CATEGORY:
+            elif column.kind is CATEGORY:
                 positions = {category: float(i) for i, category in enumerate(column.categories)}
                 features[column.name] = np.array(
                     [positions.get(value, np.nan) for value in values], dtype="float64"
                 )
             else:
-                features[column.name] = X[column.name].to_numpy(dtype="float64", na_value=np.nan)
-        return pd.DataFrame(features, index=X.index)
+                features[column.name] = np.asarray(columns[column.name], dtype="float64")
+        return features
 
 
+@cache
 def loan_feature_name(column: str, loan: str) -> str:
     """Feature name of one loan type's count, safe for every model library."""
     return f"{column}_count_" + loan.replace(" ", "_").replace("-", "_")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from credit_scoring.profiles.credit_score_parsing import format_loan_list
+from credit_scoring.profiles.credit_score_kinds import format_loan_list
 from credit_scoring.profiles import credit_score as cs
 from credit_scoring.profiles.base import truth_file
 

@@ -5,6 +5,7 @@ fitted on (other columns are ignored: records may carry more fields than the mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -55,3 +56,34 @@ class ProfileTransformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _names(self) -> list[str]:
         raise NotImplementedError
+
+
+Columns = Mapping[str, np.ndarray]  # canonical values by input name, one array per column
+
+
+class FeatureEncoder(ProfileTransformer):
+    """A profile's features: ``encode`` maps canonical columns to float feature columns in
+    plain numpy, so that one implementation serves a whole file (through ``transform``, as a
+    Pipeline step) and one API record (through ``matrix``, with no DataFrame)."""
+
+    def encode(self, columns: Columns) -> dict[str, np.ndarray]:
+        """The feature columns, by name, of canonical input columns."""
+        raise NotImplementedError
+
+    def matrix(self, columns: Columns) -> np.ndarray:
+        """The features as a float matrix, one row per record, columns in output order."""
+        check_is_fitted(self, "feature_names_in_")
+        encoded = self.encode(columns)
+        return np.column_stack([encoded[name] for name in self._output_names()]).astype("float64")
+
+    def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        columns = {name: X[name].to_numpy() for name in self.profile.input_names}
+        encoded = self.encode(columns)
+        return pd.DataFrame({name: encoded[name] for name in self._output_names()}, index=X.index)
+
+    def _output_names(self) -> list[str]:
+        """``_names()``, worked out once per fitted encoder."""
+        names: list[str] | None = getattr(self, "output_names_", None)
+        if names is None:
+            names = self.output_names_ = self._names()
+        return names

@@ -11,13 +11,13 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.ml.artifact import ArtifactError, load_artifact, models_under
+from credit_scoring.ml.scorer import Scorer, ScorerError, check_examples
 from credit_scoring.profiles import PROFILES, Profile
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.object_store import object_store
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
-from credit_scoring.service.predictor import Predictor
 from credit_scoring.service.request_body import document_request_models
 from credit_scoring.service.routes import decision_router, probe_router, profile_router
 from credit_scoring.service.schemas import request_schemas
@@ -27,7 +27,7 @@ from credit_scoring.service.state import ServiceState
 logger = logging.getLogger(__name__)
 
 
-def load_predictor(settings: Settings, profile: str, directory: Path) -> Predictor:
+def load_scorer(settings: Settings, profile: str, directory: Path) -> Scorer:
     """Load a profile's artifact: signed (unless allowed otherwise), unchanged, for this
     profile, and trained on real data (unless allowed otherwise)."""
     key = settings.model_signing_key
@@ -46,24 +46,35 @@ def load_predictor(settings: Settings, profile: str, directory: Path) -> Predict
             f"the model {artifact.version} was trained on synthetic data and is no credit "
             "model; set CREDIT_ALLOW_SYNTHETIC_MODEL=true to serve it for a demonstration"
         )
-    predictor = Predictor(artifact, settings.decision_threshold)
-    predictor.check_scores_examples()
-    return predictor
+    scorer = Scorer(artifact, settings.decision_threshold)
+    check_examples(scorer)
+    return scorer
 
 
 def load_models(state: ServiceState) -> None:
     """Load every model found (each failure recorded for /ready; the others still serve)."""
     for profile, directory in state.models.items():
         try:
-            predictor = load_predictor(state.settings, profile, directory)
-        except (ArtifactError, ImportError, OSError, ValueError, AttributeError) as error:
+            scorer = load_scorer(state.settings, profile, directory)
+        except (
+            ArtifactError,
+            ScorerError,
+            ImportError,
+            OSError,
+            ValueError,
+            AttributeError,
+        ) as error:
             # ImportError / AttributeError: pickled by a version whose classes moved; retrain
             state.load_errors[profile] = f"{type(error).__name__}: {error}"
             logger.error("%s model not loaded: %s", profile, error)
             continue
-        state.predictors[profile] = predictor
-        state.metrics.model.labels(predictor.version, profile).set(1)
-        logger.info("model loaded", extra={"model_version": predictor.version})
+        state.scorers[profile] = scorer
+        state.metrics.model.labels(scorer.version, profile).set(1)
+        logger.info(
+            "model loaded (fast path: %s)",
+            scorer.fast_path,
+            extra={"model_version": scorer.version},
+        )
 
 
 def found_models(settings: Settings) -> dict[str, Path]:

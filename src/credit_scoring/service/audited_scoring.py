@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -14,8 +15,8 @@ from credit_scoring.service.audit.records import (
     new_record_id,
 )
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.ml.decision import ScoredRecords
-from credit_scoring.service.predictor import Predictor
+from credit_scoring.ml.decision import Decision, ScoredRecords
+from credit_scoring.ml.scorer import Scorer
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,17 @@ class Decided:
     decision_ids: list[str]
 
 
+def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
+    """The response fields of one scored record, with the compatibility fields."""
+    shared = scored.item(index, classes)
+    return shared | {
+        "score": shared["risk_probability"],
+        "label": int(shared["decision"] == Decision.NEGADO),
+    }
+
+
 def decide_and_record(
-    predictor: Predictor,
+    scorer: Scorer,
     sink: AuditSink,
     records: dict[int, BaseModel],
     context: RequestContext,
@@ -45,11 +55,12 @@ def decide_and_record(
     """Score ``records`` (keyed by their position in the request), in that order; spool one
     audit record per decision, under its own decision id, before anyone sees it (the sink
     raises AuditUnavailable when it cannot: no decision leaves without its record)."""
-    decided = Decided(predictor.score(list(records.values())), [new_record_id() for _ in records])
+    values = [vars(record) for record in records.values()]
+    decided = Decided(scorer.score_records(values), [new_record_id() for _ in records])
     decider = Decider(
-        profile=predictor.profile.name,
-        model_version=predictor.version,
-        threshold=predictor.threshold,
+        profile=scorer.profile.name,
+        model_version=scorer.version,
+        threshold=scorer.threshold,
         client_id=context.client_id,
         request_id=context.request_id,
         latency_ms=round((time.perf_counter() - context.started) * 1000, 3),
@@ -58,7 +69,8 @@ def decide_and_record(
         (position if context.batch else None, record.model_dump(mode="json"))
         for position, record in records.items()
     ]
-    outputs = [predictor.item(decided.scored, k) for k in range(len(records))]
+    classes = scorer.profile.classes
+    outputs = [answer_item(decided.scored, k, classes) for k in range(len(records))]
     sink.record(
         Stream.PREDICTIONS,
         decider.profile,

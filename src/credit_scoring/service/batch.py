@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from credit_scoring.service.errors import FieldNames, field_errors
+from credit_scoring.profiles import Profile
+from credit_scoring.service.errors import field_errors
 from credit_scoring.service.schemas import FieldError
 
 
@@ -21,7 +22,7 @@ class CheckedBatch:
 
 
 def check_records(
-    record_model: type[BaseModel], items: list[Any], names: FieldNames
+    record_model: type[BaseModel], items: list[Any], profile: Profile
 ) -> CheckedBatch:
     """Validate each item with the profile's record model; never fail the whole batch."""
     checked = CheckedBatch()
@@ -30,5 +31,5 @@ def check_records(
             checked.valid[index] = record_model.model_validate(item)
         except ValidationError as error:
             errors: list[dict[str, Any]] = list(error.errors())  # type: ignore[arg-type]
-            checked.rejected[index] = field_errors(errors, names, ("data", index))
+            checked.rejected[index] = field_errors(errors, profile, ("data", index))
     return checked

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -89,31 +88,13 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-@dataclass(frozen=True)
-class FieldNames:
-    """A profile's input names as clients send them: each name's other name, and which
-    inputs are required."""
-
-    other_name: dict[str, str]
-    required: frozenset[str]
-
-    @classmethod
-    def of(cls, profile: Profile) -> FieldNames:
-        pairs = [(c.name, c.alias) for c in profile.inputs if c.alias]
-        return cls(
-            other_name=dict(pairs) | {alias: name for name, alias in pairs},
-            required=frozenset(
-                name for c in profile.inputs if c.required for name in (c.name, c.alias) if name
-            ),
-        )
-
-
-def _explained(error: dict[str, Any], names: FieldNames) -> tuple[str, str]:
-    """The message and type of one validation error, in the client's terms."""
+def _explained(error: dict[str, Any], profile: Profile | None) -> tuple[str, str]:
+    """The message and type of one validation error, in the client's terms (the names of
+    ``profile``, the one the body was read for)."""
     kind = str(error.get("type", "value_error"))
     location = error.get("loc", ())
     name = str(location[-1]) if location else ""
-    other = names.other_name.get(name)
+    other = profile.other_name.get(name) if profile else None
     if kind == "missing" and other:
         return f"Field required: send '{name}' (or its alias '{other}')", kind
     if kind == "extra_forbidden" and other:
@@ -122,7 +103,7 @@ def _explained(error: dict[str, Any], names: FieldNames) -> tuple[str, str]:
         )
     if kind == "extra_forbidden":
         return "Unknown field name (check the spelling; see the schema in /docs)", kind
-    if "input" in error and error["input"] is None and name in names.required:
+    if "input" in error and error["input"] is None and profile and name in profile.required_names:
         return f"'{name}' is required and may not be null", "null_not_allowed"
     return str(error.get("msg", "invalid value")), kind
 
@@ -131,14 +112,14 @@ MAX_LISTED_ERRORS = 50
 
 
 def field_errors(
-    errors: list[dict[str, Any]], names: FieldNames, prefix: tuple[Any, ...] = ()
+    errors: list[dict[str, Any]], profile: Profile | None, prefix: tuple[Any, ...] = ()
 ) -> list[FieldError]:
     """The first MAX_LISTED_ERRORS validation errors as the API reports them, each field
     named by its path in the body (a body of 100,000 bad fields gets a short answer)."""
     return [
         FieldError(field=_field_name(prefix + tuple(e.get("loc", ()))), message=message, type=kind)
         for e in errors[:MAX_LISTED_ERRORS]
-        for message, kind in [_explained(e, names)]
+        for message, kind in [_explained(e, profile)]
     ]
 
 
@@ -165,8 +146,7 @@ def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None)
 def _validation_handler(profiles: list[Profile]) -> Any:
     """The 422 (or 400 for a body that is no JSON) of a request that fails validation, its
     fields explained in the terms of the profile the body was read for."""
-    names_of = {profile.name: FieldNames.of(profile) for profile in profiles}
-    no_names = FieldNames(other_name={}, required=frozenset())
+    by_name = {profile.name: profile for profile in profiles}
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -180,8 +160,8 @@ def _validation_handler(profiles: list[Profile]) -> Any:
                 "The body must be a JSON object sent with the header "
                 "Content-Type: application/json.",
             )
-        names = names_of.get(getattr(request.state, "profile", ""), no_names)
-        fields = field_errors(errors, names)
+        profile = by_name.get(getattr(request.state, "profile", ""))
+        fields = field_errors(errors, profile)
         request.state.invalid_fields = [f.field for f in fields]
         listed = ", ".join(f.field for f in fields)
         unlisted = len(errors) - len(fields)

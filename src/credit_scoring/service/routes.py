@@ -14,9 +14,14 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
-from credit_scoring.service.audited_scoring import Decided, RequestContext, decide_and_record
+from credit_scoring.ml.scorer import Scorer
+from credit_scoring.service.audited_scoring import (
+    Decided,
+    RequestContext,
+    answer_item,
+    decide_and_record,
+)
 from credit_scoring.service.errors import (
-    FieldNames,
     PayloadTooLarge,
     Unauthorized,
     request_id_of,
@@ -34,7 +39,7 @@ from credit_scoring.service.schemas import (
     record_model,
     request_models,
 )
-from credit_scoring.service.predictor import Predictor
+from credit_scoring.service.model_info import model_description
 from credit_scoring.service.request_body import ProfileBody, body_reader, documented_body
 from credit_scoring.service.state import Client, ServiceState, State
 
@@ -52,7 +57,7 @@ async def _decide(
     request: Request,
     state: ServiceState,
     client: str,
-    predictor: Predictor,
+    scorer: Scorer,
     records: dict[int, BaseModel],
     *,
     batch: bool,
@@ -65,28 +70,29 @@ async def _decide(
         batch=batch,
     )
     sink = state.audit_sink()
-    decided = await run_in_threadpool(decide_and_record, predictor, sink, records, context)
+    decided = await run_in_threadpool(decide_and_record, scorer, sink, records, context)
     scored = decided.scored
     state.metrics.observe_decisions(
-        predictor.profile.name, scored.credit_class, scored.decision, scored.risk_probability
+        scorer.profile.name, scored.credit_class, scored.decision, scored.risk_probability
     )
     return decided
 
 
-def _item(predictor: Predictor, decided: Decided, k: int) -> dict[str, Any]:
+def _item(scorer: Scorer, decided: Decided, k: int) -> dict[str, Any]:
     """The k-th decided record's answer, with the id it is audited under."""
-    return predictor.item(decided.scored, k) | {"decision_id": decided.decision_ids[k]}
+    answer = answer_item(decided.scored, k, scorer.profile.classes)
+    return answer | {"decision_id": decided.decision_ids[k]}
 
 
-def _envelope(request: Request, predictor: Predictor) -> dict[str, Any]:
+def _envelope(request: Request, scorer: Scorer) -> dict[str, Any]:
     """The fields every prediction answer starts with."""
     return {
         "request_id": request_id_of(request),
-        "model_version": predictor.version,
-        "version": predictor.version,
-        "profile": predictor.profile.name,
-        "decision_threshold": predictor.threshold,
-        "training_data": predictor.training_data,
+        "model_version": scorer.version,
+        "version": scorer.version,
+        "profile": scorer.profile.name,
+        "decision_threshold": scorer.threshold,
+        "training_data": scorer.artifact.metadata.training_data.kind,
     }
 
 
@@ -133,12 +139,13 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
 
 async def _score_one(
     request: Request, state: ServiceState, client: str, read: ProfileBody
-) -> PredictResponse:
+) -> JSONResponse:
     """Decide one record and answer with it."""
-    predictor = state.predictor_for(request, read.profile.name)
+    scorer = state.scorer_for(request, read.profile.name)
     records = {0: read.body.data}  # type: ignore[attr-defined]
-    decided = await _decide(request, state, client, predictor, records, batch=False)
-    return PredictResponse(**_envelope(request, predictor), **_item(predictor, decided, 0))
+    decided = await _decide(request, state, client, scorer, records, batch=False)
+    # Built as the response model says (a test holds the two together), sent as it is.
+    return JSONResponse(_envelope(request, scorer) | _item(scorer, decided, 0))
 
 
 async def _score_batch(
@@ -146,24 +153,24 @@ async def _score_batch(
 ) -> BatchResponse:
     """Validate each record of a batch on its own; decide the valid ones, list the others
     with their errors, in the batch's order."""
-    predictor = state.predictor_for(request, read.profile.name)
+    scorer = state.scorer_for(request, read.profile.name)
     items = read.body.data  # type: ignore[attr-defined]
     limit = state.settings.max_batch_records
     if len(items) > limit:
         raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
-    record, names = record_model(read.profile), FieldNames.of(read.profile)
-    checked = await run_in_threadpool(check_records, record, items, names)
+    record = record_model(read.profile)
+    checked = await run_in_threadpool(check_records, record, items, read.profile)
     request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
     results: list[BatchItem | RejectedItem] = [
         RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
     ]
     if checked.valid:
-        decided = await _decide(request, state, client, predictor, checked.valid, batch=True)
+        decided = await _decide(request, state, client, scorer, checked.valid, batch=True)
         results += [
-            BatchItem(index=i, **_item(predictor, decided, k)) for k, i in enumerate(checked.valid)
+            BatchItem(index=i, **_item(scorer, decided, k)) for k, i in enumerate(checked.valid)
         ]
     return BatchResponse(
-        **_envelope(request, predictor),
+        **_envelope(request, scorer),
         decided=len(checked.valid),
         rejected=len(checked.rejected),
         results=sorted(results, key=lambda result: result.index),
@@ -189,7 +196,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         state: State,
         client: Client,
         read: Annotated[ProfileBody, Depends(body_reader(singles, profiles))],
-    ) -> PredictResponse:
+    ) -> JSONResponse:
         return await _score_one(request, state, client, read)
 
     @router.post(
@@ -242,6 +249,6 @@ def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
         "/model", summary=f"The {profile.name} model in service: version, data, metrics, threshold"
     )
     async def model(request: Request, state: State, client: Client) -> dict[str, Any]:
-        return state.predictor_for(request, profile.name).public_metadata()
+        return model_description(state.scorer_for(request, profile.name))
 
     return router

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
-from enum import Enum
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-import annotated_types
 from pydantic import (
     AliasChoices,
-    AllowInfNan,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -23,138 +17,17 @@ from pydantic import (
 )
 
 from credit_scoring.ml.decision import Decision
-from credit_scoring.profiles.credit_score_parsing import history_text_months, split_loan_text
-from credit_scoring.profiles import ColumnKind, InputColumn, Profile
-
-
-def _no_booleans(value: Any) -> Any:
-    """JSON true/false is not a number, even though Python says it is."""
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a boolean")
-    return value
-
-
-def _history_months(value: Any) -> Any:
-    """Months from a number, a numeric string, or "22 Years and 1 Months"."""
-    _no_booleans(value)
-    if isinstance(value, str):
-        months = history_text_months(value)
-        if months is not None:
-            return months
-        if not value.strip().lstrip("-").isdigit():
-            raise ValueError('expected months or text like "22 Years and 1 Months"')
-    return value
-
-
-MAX_LOAN_TEXT_CHARS = 1_000
-MAX_LOAN_ITEMS = 20  # Num_of_Loan's maximum: a loan list names each loan at most once
-
-
-def _loan_list(value: Any) -> Any:
-    """A Kaggle text list or a JSON list (or JSON-encoded list) of loan types, as a list.
-
-    Bounded before any parsing: at most MAX_LOAN_TEXT_CHARS characters and MAX_LOAN_ITEMS
-    items, so that no request can make parsing slow or its audit record large.
-    """
-    if value is None:
-        return value
-    if isinstance(value, str) and len(value) > MAX_LOAN_TEXT_CHARS:
-        raise ValueError(f"a loan list has at most {MAX_LOAN_TEXT_CHARS} characters")
-    if isinstance(value, str):
-        value = _decoded_loan_text(value)
-    if not isinstance(value, list):
-        raise ValueError("expected a list of loan types or the Kaggle text list")
-    if len(value) > MAX_LOAN_ITEMS:
-        raise ValueError(f"a loan list has at most {MAX_LOAN_ITEMS} items")
-    return value
-
-
-def _decoded_loan_text(value: str) -> Any:
-    """The items of a Kaggle text list, or the decoded JSON of a JSON-encoded list."""
-    if value.strip().startswith("["):
-        try:
-            return json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
-            raise ValueError("not a valid JSON list of loan types") from None
-    items = split_loan_text(value)
-    if not items:
-        raise ValueError("an empty loan list; send null or [] when there are no loans")
-    return items
-
-
-def _enum(name: str, values: tuple[str, ...]) -> type[Enum]:
-    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
-
-
-def _limits(column: InputColumn) -> list[Any]:
-    bounds: list[Any] = []
-    if column.minimum is not None:
-        bounds.append(annotated_types.Ge(column.minimum))
-    if column.maximum is not None:
-        bounds.append(annotated_types.Le(column.maximum))
-    return bounds
-
-
-def _loan_list_schema(column: InputColumn) -> dict[str, Any]:
-    """Documented forms: a JSON array of loan types, or Kaggle's text list."""
-    one = "(" + "|".join(re.escape(loan) for loan in column.categories) + ")"
-    return {
-        "anyOf": [
-            {
-                "type": "array",
-                "maxItems": MAX_LOAN_ITEMS,
-                "items": {"type": "string", "enum": list(column.categories)},
-            },
-            {
-                "type": "string",
-                "maxLength": MAX_LOAN_TEXT_CHARS,
-                "pattern": f"^{one}(, {one})*(, and {one})?$",
-            },
-        ]
-    }
-
-
-def _history_schema(column: InputColumn) -> dict[str, Any]:
-    """Documented forms: months, or "<years> Years and <months> Months"."""
-    return {
-        "anyOf": [
-            {"type": "integer", "minimum": column.minimum, "maximum": column.maximum},
-            {"type": "string", "pattern": r"^([0-9]|[1-4][0-9]) Years and ([0-9]|1[01]) Months$"},
-        ]
-    }
-
-
-def _field_type(column: InputColumn) -> Any:
-    if column.kind is ColumnKind.CATEGORY:
-        return _enum(column.name.replace("_", ""), column.categories + column.unknown_answers)
-    if column.kind is ColumnKind.LOAN_LIST:
-        loan_type: Any = _enum("LoanType", column.categories)
-        return Annotated[
-            list[loan_type],
-            BeforeValidator(_loan_list),
-            WithJsonSchema(_loan_list_schema(column)),
-        ]
-    if column.kind is ColumnKind.HISTORY_AGE:
-        return Annotated[
-            int,
-            *_limits(column),
-            BeforeValidator(_history_months),
-            WithJsonSchema(_history_schema(column)),
-        ]
-    # Constraints before the validator, so that they reach the JSON schema as min/max.
-    if column.integer:
-        return Annotated[int, *_limits(column), BeforeValidator(_no_booleans)]
-    return Annotated[float, AllowInfNan(False), *_limits(column), BeforeValidator(_no_booleans)]
+from credit_scoring.profiles import InputColumn, Profile
+from credit_scoring.profiles.kinds import choices
 
 
 def _field(column: InputColumn) -> tuple[Any, Any]:
-    names = [column.name] + ([column.alias] if column.alias else [])
     info = Field(
         default=... if column.required else None,
-        validation_alias=AliasChoices(*names),
+        validation_alias=AliasChoices(*column.names),
         description=column.description + ("" if column.required else " (optional)"),
     )
-    kind = _field_type(column)
+    kind = column.kind.field_type(column)
     return (kind if column.required else kind | None, info)
 
 
@@ -242,7 +115,7 @@ class _FeedbackBase(_Strict):
 def feedback_request_model(profile: Profile) -> type[BaseModel]:
     """POST /feedback body: which decision and what actually happened."""
     prefix = _title(profile)
-    outcome: Any = _enum(f"{prefix}ActualClass", profile.classes)
+    outcome: Any = choices(f"{prefix}ActualClass", profile.classes)
     model: type[BaseModel] = create_model(
         f"{prefix}FeedbackRequest",
         __base__=_FeedbackBase,
@@ -277,7 +150,11 @@ class ItemResult(BaseModel):
     """The answer for one applicant."""
 
     decision_id: str = Field(description=DECISION_ID_DESCRIPTION)
-    prediction: int = Field(ge=0, description="Class code: 0 Poor, 1 Standard, 2 Good.")
+    prediction: int = Field(
+        ge=0,
+        description="Class code: the position of credit_class among the profile's classes "
+        "(GET /model); for a two-class profile, of the risk band: 0 Poor, 1 Standard, 2 Good.",
+    )
     credit_class: str
     probabilities: dict[str, float]
     risk_probability: float = Field(ge=0, le=1)
@@ -287,6 +164,10 @@ class ItemResult(BaseModel):
     )
     label: int = Field(
         ge=0, le=1, description="Compatibility (card client): 1 when the decision is NEGADO."
+    )
+    outside_training_range: list[str] = Field(
+        description="Inputs whose value lies outside the range the model was trained on: "
+        "decided all the same, as at the edge of that range (see training_ranges in GET /model)."
     )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
+from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
@@ -20,14 +21,12 @@ from credit_scoring.service.errors import (
     Unauthorized,
 )
 from credit_scoring.service.metrics import Metrics
-from credit_scoring.service.predictor import Predictor
-from credit_scoring.service.request_body import field_names
 from credit_scoring.service.settings import Settings
 
 
 @dataclass
 class ServiceState:
-    """Settings, the profiles served and the models found for them (a predictor each once
+    """Settings, the profiles served and the models found for them (a scorer each once
     loaded, or why not), keys and rate limits."""
 
     settings: Settings
@@ -37,22 +36,22 @@ class ServiceState:
     profiles: list[Profile]
     models: dict[str, Path]
     audit: AuditSink | None = None
-    predictors: dict[str, Predictor] = field(default_factory=dict)
+    scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
     metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
-        names = {name for profile in self.profiles for name in field_names(profile)}
+        names = {name for profile in self.profiles for name in profile.client_names}
         self.metrics = Metrics(names, self.audit_status)
 
-    def predictor_for(self, request: Request, profile: str) -> Predictor:
-        """The profile's predictor, or 503 while it has no loaded model."""
-        predictor = self.predictors.get(profile)
-        if predictor is None:
+    def scorer_for(self, request: Request, profile: str) -> Scorer:
+        """The profile's scorer, or 503 while it has no loaded model."""
+        scorer = self.scorers.get(profile)
+        if scorer is None:
             why = "no model was found for it" if profile not in self.models else "see GET /ready"
             raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
-        request.state.model_version = predictor.version
-        return predictor
+        request.state.model_version = scorer.version
+        return scorer
 
     def audit_sink(self) -> AuditSink:
         """The audit sink, or AuditUnavailable before it runs: nothing is decided or taken
@@ -70,13 +69,13 @@ class ServiceState:
         upload thread running; a store outage alone does not stop decisions). Everyone sees
         the status and short reasons; ``detailed`` adds versions, errors and the audit state."""
         reasons = [] if self.models else ["no_model"]
-        if set(self.predictors) != set(self.models):
+        if set(self.scorers) != set(self.models):
             reasons.append("model_not_loaded")
         details: dict[str, Any] = {
             "models": {
                 name: (
-                    self.predictors[name].version
-                    if name in self.predictors
+                    self.scorers[name].version
+                    if name in self.scorers
                     else self.load_errors.get(name, "not loaded")
                 )
                 for name in self.models

@@ -1,0 +1,240 @@
+"""The fitted boosters called natively on float matrices: no DataFrame, no thread start-up
+for a few rows. Each gives the class probabilities its scikit-learn estimator gives (the
+Pipeline is the reference; ``tests/ml/test_fast_path.py`` holds them to 1e-6) and the split
+points of a feature (the ages worth trying, ``ml.fast_model``)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from catboost import CatBoostClassifier
+from lightgbm import LGBMClassifier
+from lightgbm.basic import _LIB  # type: ignore[attr-defined]  # LightGBM calls it too
+
+FEW_ROWS = 64  # up to this many rows, one thread: starting more costs more than the trees
+_FLOAT64 = 1  # C_API_DTYPE_FLOAT64
+_NORMAL = 0  # C_API_PREDICT_NORMAL: probabilities
+
+
+class UnsupportedModel(ValueError):
+    """The fitted model has a part the fast path does not evaluate."""
+
+
+class Booster(Protocol):
+    """A fitted booster, evaluated natively."""
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities, one row per row of the float matrix ``X``."""
+
+    def split_points(self, feature: int) -> np.ndarray:
+        """Every threshold the trees compare ``feature`` with (``x <= t`` goes one way)."""
+
+
+def _check(status: int) -> None:
+    if status != 0:
+        raise RuntimeError(_LIB.LGBM_GetLastError().decode())
+
+
+class LightGBMRows:
+    """A LightGBM classifier through LightGBM's C API: its single-row fast path for one
+    record, its matrix prediction (one thread for a few rows) for more."""
+
+    def __init__(self, estimator: LGBMClassifier) -> None:
+        booster = estimator.booster_
+        self._handle = booster._handle
+        self._dump = booster.dump_model()
+        self._classes = len(estimator.classes_)
+        self._columns = booster.num_feature()
+        self._iterations = int(booster.best_iteration or -1)
+        self._outputs = 1 if self._classes == 2 else self._classes
+        self._local = threading.local()  # a fast-path configuration per thread
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of the rows of ``X``."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        out = self._single(X[0]) if len(X) == 1 else self._matrix(X)
+        scores = out.reshape(len(X), self._outputs)
+        return np.hstack([1.0 - scores, scores]) if self._classes == 2 else scores
+
+    def _single(self, row: np.ndarray) -> np.ndarray:
+        config = getattr(self._local, "config", None)
+        if config is None:
+            config = ctypes.c_void_p()
+            _check(
+                _LIB.LGBM_BoosterPredictForMatSingleRowFastInit(
+                    self._handle,
+                    ctypes.c_int(_NORMAL),
+                    ctypes.c_int(0),
+                    ctypes.c_int(self._iterations),
+                    ctypes.c_int(_FLOAT64),
+                    ctypes.c_int32(self._columns),
+                    b"num_threads=1",
+                    ctypes.byref(config),
+                )
+            )
+            self._local.config = config
+        out = np.empty(self._outputs, dtype=np.float64)
+        length = ctypes.c_int64()
+        _check(
+            _LIB.LGBM_BoosterPredictForMatSingleRowFast(
+                config,
+                row.ctypes.data_as(ctypes.c_void_p),
+                ctypes.byref(length),
+                out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+            )
+        )
+        return out
+
+    def _matrix(self, X: np.ndarray) -> np.ndarray:
+        out = np.empty(len(X) * self._outputs, dtype=np.float64)
+        length = ctypes.c_int64()
+        threads = b"num_threads=1" if len(X) <= FEW_ROWS else b""
+        _check(
+            _LIB.LGBM_BoosterPredictForMat(
+                self._handle,
+                X.ctypes.data_as(ctypes.c_void_p),
+                ctypes.c_int(_FLOAT64),
+                ctypes.c_int32(len(X)),
+                ctypes.c_int32(self._columns),
+                ctypes.c_int(1),
+                ctypes.c_int(_NORMAL),
+                ctypes.c_int(0),
+                ctypes.c_int(self._iterations),
+                threads,
+                ctypes.byref(length),
+                out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+            )
+        )
+        return out
+
+    def split_points(self, feature: int) -> np.ndarray:
+        """The thresholds of every split on ``feature`` (numerical ``<=`` splits only)."""
+        found: list[float] = []
+        for tree in self._dump["tree_info"]:
+            _collect(tree["tree_structure"], feature, found)
+        return np.unique(np.asarray(found, dtype=np.float64))
+
+
+def _collect(node: dict[str, Any], feature: int, found: list[float]) -> None:
+    """Thresholds on ``feature`` in the subtree at ``node``."""
+    if "split_feature" not in node:
+        return
+    if node["split_feature"] == feature:
+        if node["decision_type"] != "<=":
+            raise UnsupportedModel(f"a {node['decision_type']!r} split on feature {feature}")
+        found.append(float(node["threshold"]))
+    _collect(node["left_child"], feature, found)
+    _collect(node["right_child"], feature, found)
+
+
+class CatBoostTrees:
+    """A CatBoost classifier's oblivious trees evaluated in numpy for a few rows (all trees
+    at once, float32 as CatBoost compares), CatBoost itself for more."""
+
+    def __init__(self, estimator: CatBoostClassifier) -> None:
+        self._estimator = estimator
+        model = _exported(estimator)
+        trees = model["oblivious_trees"]
+        if any(s["split_type"] != "FloatFeature" for t in trees for s in t["splits"]):
+            raise UnsupportedModel("CatBoost splits other than on float features")
+        depth = max(len(t["splits"]) for t in trees)
+        self._classes = len(estimator.classes_)
+        self._dims = len(trees[0]["leaf_values"]) >> len(trees[0]["splits"])
+        self._features, self._borders = _split_arrays(trees, depth)
+        real = np.isfinite(self._borders)  # a shallower tree's padding never goes right
+        self._nan_goes_right = _nan_goes_right(model, self._features) & real
+        self._leaves = _leaf_table(trees, depth, self._dims)
+        scale, bias = model["scale_and_bias"]
+        self._scale, self._bias = float(scale), np.asarray(bias, dtype=np.float64)
+        self._bits = (1 << np.arange(depth)).astype(np.int64)
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of the rows of ``X``."""
+        if len(X) > FEW_ROWS:
+            proba: np.ndarray = self._estimator.predict_proba(X)
+            return proba
+        return _probabilities(self._raw(X), self._classes)
+
+    def _raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
+        values = np.asarray(X, dtype=np.float32)[:, self._features]  # (rows, trees, depth)
+        right = (values > self._borders) | (np.isnan(values) & self._nan_goes_right)
+        leaf = right.astype(np.int64) @ self._bits  # (rows, trees)
+        trees = np.arange(leaf.shape[1])
+        summed = self._leaves[trees, leaf].sum(axis=1)  # (rows, dims)
+        raw: np.ndarray = self._scale * summed + self._bias
+        return raw
+
+    def split_points(self, feature: int) -> np.ndarray:
+        """The borders CatBoost compares ``feature`` with (``x > border`` goes right)."""
+        used = self._features == feature
+        return np.unique(self._borders[used].astype(np.float64))
+
+
+def _exported(estimator: CatBoostClassifier) -> dict[str, Any]:
+    """The model as CatBoost's JSON export."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.json"
+        estimator.save_model(str(path), format="json")
+        exported: dict[str, Any] = json.loads(path.read_text())
+    return exported
+
+
+def _split_arrays(trees: list[dict[str, Any]], depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """Feature and border of each tree's splits, (trees, depth); a shallower tree's missing
+    levels compare feature 0 with +inf (never right: bit 0, the leaves it has)."""
+    features = np.zeros((len(trees), depth), dtype=np.int64)
+    borders = np.full((len(trees), depth), np.inf, dtype=np.float32)
+    for t, tree in enumerate(trees):
+        for level, split in enumerate(tree["splits"]):
+            features[t, level] = split["float_feature_index"]
+            borders[t, level] = split["border"]
+    return features, borders
+
+
+def _nan_goes_right(model: dict[str, Any], features: np.ndarray) -> np.ndarray:
+    """Per split, whether a missing value counts as above the border (nan_mode Max)."""
+    treatment = {
+        info["feature_index"]: info.get("nan_value_treatment", "AsFalse")
+        for info in model["features_info"]["float_features"]
+    }
+    unknown = set(treatment.values()) - {"AsFalse", "AsTrue", "AsIs"}
+    if unknown:
+        raise UnsupportedModel(f"CatBoost missing-value treatment {sorted(unknown)}")
+    right = np.vectorize(lambda f: treatment.get(int(f)) == "AsTrue")(features)
+    return np.asarray(right, dtype=bool)
+
+
+def _leaf_table(trees: list[dict[str, Any]], depth: int, dims: int) -> np.ndarray:
+    """Leaf values, (trees, 2**depth, dims), zero past a shallower tree's leaves."""
+    table = np.zeros((len(trees), 1 << depth, dims), dtype=np.float64)
+    for t, tree in enumerate(trees):
+        values = np.asarray(tree["leaf_values"], dtype=np.float64).reshape(-1, dims)
+        table[t, : len(values)] = values
+    return table
+
+
+def _probabilities(raw: np.ndarray, classes: int) -> np.ndarray:
+    """CatBoost's probabilities from raw values: the sigmoid for two classes (one raw value),
+    the softmax otherwise."""
+    if classes == 2:
+        positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+        return np.column_stack([1.0 - positive, positive])
+    shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+    proba: np.ndarray = shifted / shifted.sum(axis=1, keepdims=True)
+    return proba
+
+
+def native_booster(estimator: Any) -> Booster:
+    """The native evaluator of a fitted LightGBM or CatBoost classifier."""
+    if isinstance(estimator, LGBMClassifier):
+        return LightGBMRows(estimator)
+    if isinstance(estimator, CatBoostClassifier):
+        return CatBoostTrees(estimator)
+    raise UnsupportedModel(f"no native evaluator for {type(estimator).__name__}")

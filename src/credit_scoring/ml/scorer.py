@@ -1,0 +1,156 @@
+"""The one scorer: an artifact and the threshold in force turn records into decisions. The API,
+the CLI, the bench and Spark all call it.
+
+Two ways in, one way through: validated API records (canonical values by name, read by
+each column's kind) and raw file rows (the Pipeline's own record cleaning) both become
+canonical columns; the profile's features make a float matrix; the model step runs on the
+native boosters (``ml.fast_model``). When the artifact's model has no fast form, the
+Pipeline's own steps score instead, and ``fast_path`` says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.boosters import UnsupportedModel
+from credit_scoring.ml.decision import ScoredRecords, decide
+from credit_scoring.ml.fast_model import FastModel, fast_model
+from credit_scoring.profiles.base import InputColumn, Profile
+from credit_scoring.profiles.transformer import Columns
+
+logger = logging.getLogger(__name__)
+
+
+def canonical_columns(records: Sequence[Mapping[str, Any]], profile: Profile) -> Columns:
+    """Validated records (values by input name) as canonical columns, each value read by its
+    column's kind, as the record cleaning reads a file's."""
+    return {column.name: _column(records, column) for column in profile.inputs}
+
+
+def _column(records: Sequence[Mapping[str, Any]], column: InputColumn) -> np.ndarray:
+    values = [column.kind.canonical(record.get(column.name), column) for record in records]
+    if column.kind.ranged:
+        return np.asarray(values, dtype=np.float64)
+    array = np.empty(len(values), dtype=object)  # element by element: tuples stay values
+    for index, value in enumerate(values):
+        array[index] = value
+    return array
+
+
+class Scorer:
+    """The artifact's model and the decision threshold in force."""
+
+    def __init__(self, artifact: Artifact, threshold: float | None = None) -> None:
+        self.artifact = artifact
+        self.profile: Profile = artifact.profile
+        self.threshold = float(artifact.metadata.threshold if threshold is None else threshold)
+        pipeline = artifact.pipeline
+        self._clean, self._features, self._model = pipeline[0], pipeline[1], pipeline[-1]
+        self._ranges = dict(artifact.metadata.training_ranges)
+        self._low = np.asarray([low for low, _ in self._ranges.values()], dtype=np.float64)
+        self._high = np.asarray([high for _, high in self._ranges.values()], dtype=np.float64)
+        self.fast: FastModel | None = None
+        self.fast_path = "native boosters"
+        try:
+            names = list(self._features.get_feature_names_out())
+            self.fast = fast_model(self._model, names)
+        except UnsupportedModel as error:
+            self.fast_path = f"off: {error}; scoring through the Pipeline"
+            logger.warning("fast path not available for %s: %s", artifact.version, error)
+
+    @property
+    def version(self) -> str:
+        """The artifact's version name."""
+        return self.artifact.version
+
+    def score_records(self, records: Sequence[Mapping[str, Any]]) -> ScoredRecords:
+        """Decisions for validated records (values by input name, as the API validated them)."""
+        return self.score_columns(canonical_columns(records, self.profile))
+
+    def canonical_frame(self, raw: pd.DataFrame) -> pd.DataFrame:
+        """Raw rows as the Pipeline's record cleaning reads them."""
+        canonical: pd.DataFrame = self._clean.transform(raw[self.profile.input_names])
+        return canonical
+
+    def score_frame(self, canonical: pd.DataFrame) -> ScoredRecords:
+        """Decisions for rows the record cleaning has read (``canonical_frame``)."""
+        return self.score_columns(_frame_columns(canonical))
+
+    def score_columns(self, columns: Columns) -> ScoredRecords:
+        """Decisions for canonical columns."""
+        proba = self.proba(columns)
+        metadata = self.artifact.metadata
+        scored = decide(
+            proba,
+            self.profile.classes,
+            self.profile.risk_index,
+            self.threshold,
+            metadata.risk_bands,
+        )
+        return scored.with_outside(self._outside_training_range(columns))
+
+    def proba(self, columns: Columns) -> np.ndarray:
+        """Class probabilities of canonical columns: the fast path, else the Pipeline's."""
+        if self.fast is None:
+            frame = pd.DataFrame({name: columns[name] for name in self.profile.input_names})
+            proba: np.ndarray = self.artifact.pipeline[1:].predict_proba(frame)
+            return proba
+        return self.fast.proba(self._features.matrix(columns))
+
+    def _outside_training_range(self, columns: Columns) -> list[tuple[str, ...]]:
+        """Per record, the inputs whose value lies outside the range the model was trained
+        on (decided all the same: the trees read them as at the range's edge)."""
+        count = len(next(iter(columns.values())))
+        if not self._ranges:
+            return [()] * count
+        values = np.column_stack([columns[name] for name in self._ranges])
+        with np.errstate(invalid="ignore"):
+            outside = (values < self._low) | (values > self._high)
+        if not outside.any():
+            return [()] * count
+        names = list(self._ranges)
+        return [tuple(names[k] for k in np.flatnonzero(row)) for row in outside]
+
+
+PARITY_TOLERANCE = 1e-6
+
+
+class ScorerError(RuntimeError):
+    """A model that cannot score its profile's example records."""
+
+
+def check_examples(scorer: Scorer) -> None:
+    """Score the profile's example bodies through the Pipeline and the scorer; ScorerError
+    when the model cannot (a joblib pickled by a version whose classes have changed since);
+    the fast path is turned off, and says why, when its answer differs from the Pipeline's."""
+    profile = scorer.profile
+    aliases = profile.column_aliases
+    raw = pd.DataFrame(
+        [
+            {aliases.get(k, k): v for k, v in body["data"].items()}
+            for body in profile.examples.values()
+        ]
+    ).reindex(columns=profile.input_names)
+    try:
+        reference = scorer.artifact.pipeline.predict_proba(raw)
+        fast = scorer.proba(_frame_columns(scorer.canonical_frame(raw)))
+    except Exception as error:  # whatever the model raises, it cannot serve
+        raise ScorerError(
+            f"the model {scorer.version} cannot score the {profile.name} example "
+            f"({type(error).__name__}: {str(error)[:200]}); retrain it with this version"
+        ) from error
+    gap = float(np.abs(fast - reference).max())
+    if scorer.fast is not None and not gap <= PARITY_TOLERANCE:
+        scorer.fast = None
+        scorer.fast_path = f"off: it differs from the Pipeline by {gap:.2g} on the examples"
+        logger.error("fast path off for %s: %s", scorer.version, scorer.fast_path)
+
+
+def _frame_columns(frame: pd.DataFrame) -> Columns:
+    return {name: frame[name].to_numpy() for name in frame.columns}

@@ -1,0 +1,106 @@
+"""The column kinds every profile shares, numbers and categories, and the pydantic pieces
+a profile's own kinds build on. A kind reads a raw file's values (vectorised, for training
+and batch scoring), a validated API field (one value, for the request path), and says what
+the API accepts (a pydantic type with its JSON schema)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import annotated_types
+import numpy as np
+import pandas as pd
+from pydantic import AllowInfNan, BeforeValidator
+
+from credit_scoring.profiles.base import ColumnKind, InputColumn
+
+
+def no_booleans(value: Any) -> Any:
+    """JSON true/false is not a number, even though Python says it is."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    return value
+
+
+def limits(column: InputColumn) -> list[Any]:
+    """The column's validity range as pydantic constraints (they reach the JSON schema)."""
+    bounds: list[Any] = []
+    if column.minimum is not None:
+        bounds.append(annotated_types.Ge(column.minimum))
+    if column.maximum is not None:
+        bounds.append(annotated_types.Le(column.maximum))
+    return bounds
+
+
+def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """A string enum of ``values`` (an enum in the JSON schema)."""
+    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
+
+
+def number_or_nan(value: Any, column: InputColumn) -> float:
+    """A validated number as a float, NaN when absent or outside the validity range."""
+    if value is None:
+        return np.nan
+    number = float(value)
+    low = -np.inf if column.minimum is None else column.minimum
+    high = np.inf if column.maximum is None else column.maximum
+    return number if low <= number <= high else np.nan
+
+
+class NumberKind(ColumnKind):
+    """A number; raw text may carry a trailing ``_`` and the column's dirt tokens."""
+
+    name = "number"
+    ranged = True
+
+    def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
+        """Numbers from raw values: tokens and text missing, trailing `_` stripped."""
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            numbers = values.astype("float64")
+        else:
+            text = values.astype("string").str.strip()
+            text = text.mask(text.isin(column.tokens)).str.rstrip("_")
+            numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+        return column.within_range(numbers)
+
+    def canonical(self, value: Any, column: InputColumn) -> float:
+        """The number as a float (NaN when absent)."""
+        return number_or_nan(value, column)
+
+    def field_type(self, column: InputColumn) -> Any:
+        """An int or a finite float within the validity range; no booleans."""
+        if column.integer:
+            return Annotated[int, *limits(column), BeforeValidator(no_booleans)]
+        return Annotated[float, AllowInfNan(False), *limits(column), BeforeValidator(no_booleans)]
+
+
+class CategoryKind(ColumnKind):
+    """One of the column's categories; its unknown answers (and any other text) are missing."""
+
+    name = "category"
+
+    def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
+        """Known categories kept; tokens and anything else missing."""
+        return pd.Series(
+            [self.canonical(value, column) for value in values.to_numpy(dtype=object)],
+            index=values.index,
+            dtype=object,
+        )
+
+    def canonical(self, value: Any, column: InputColumn) -> str | None:
+        """The category, or None when it is not one of the column's."""
+        if isinstance(value, Enum):
+            value = value.value
+        if not isinstance(value, str):
+            return None
+        value = value.strip()
+        return value if value in column.categories else None
+
+    def field_type(self, column: InputColumn) -> Any:
+        """An enum of the categories and the unknown answers."""
+        return choices(column.name.replace("_", ""), column.categories + column.unknown_answers)
+
+
+NUMBER = NumberKind()
+CATEGORY = CategoryKind()
