@@ -98,3 +98,47 @@ def test_model_endpoint_shows_metadata_without_paths(client: TestClient, trained
     assert body["decision_threshold"] == body["artifact_threshold"]
     assert str(trained_dir.parent) not in response.text and "/tmp" not in response.text
     assert client.get("/model").status_code == 401
+
+
+def test_the_portuguese_forms_own_words_are_decided(
+    client: TestClient, portuguese: Any, artifact: Any
+) -> None:
+    """What the Portuguese client's form allows: 'Not Informed' (read as unknown, like the
+    raw file's markers), 'Two or More Types of Loan' (an unknown loan list) and a 100 %
+    rate (valid; outside what the model was trained on, so named in the answer)."""
+    body = {
+        "data": portuguese["data"]
+        | {
+            "ocupacao": "Not Informed",
+            "pagamento_valor_minimo": "Not Informed",
+            "tipos_emprestimos": "Two or More Types of Loan",
+            "taxa_juros": 100,
+        }
+    }
+    response = client.post("/predict", json=body, headers=HEADERS)
+    assert response.status_code == 200, response.text
+    answer = PredictResponse.model_validate(response.json())
+    seed = client.post("/predict", json=portuguese, headers=HEADERS).json()
+    assert "Interest_Rate" not in seed["outside_training_range"]
+    assert "Interest_Rate" in answer.outside_training_range
+    assert answer.version == answer.model_version and answer.prediction in (0, 1, 2)
+    unknown = {"Occupation": None, "Payment_of_Min_Amount": "NM", "Type_of_Loan": None}
+    import pandas as pd
+
+    aliases = artifact.profile.column_aliases
+    raw = {aliases.get(k, k): v for k, v in body["data"].items()} | unknown
+    frame = pd.DataFrame([raw]).reindex(columns=artifact.profile.input_names)
+    proba = artifact.pipeline.predict_proba(frame)[0]
+    assert list(answer.probabilities.values()) == pytest.approx(list(proba), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("qtd_emprestimos", -1), ("taxa_juros", 101), ("idade", 7)]
+)
+def test_impossible_values_still_get_a_422(
+    client: TestClient, portuguese: Any, field: str, value: int
+) -> None:
+    body = {"data": portuguese["data"] | {field: value}}
+    response = client.post("/predict", json=body, headers=HEADERS)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["fields"]] == [f"data.{field}"]

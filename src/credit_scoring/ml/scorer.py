@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from credit_scoring.ml.artifact import Artifact
-from credit_scoring.ml.boosters import UnsupportedModel
 from credit_scoring.ml.decision import ScoredRecords, decide
 from credit_scoring.ml.fast_model import FastModel, fast_model
 from credit_scoring.profiles.base import InputColumn, Profile
@@ -60,7 +59,7 @@ class Scorer:
         try:
             names = list(self._features.get_feature_names_out())
             self.fast = fast_model(self._model, names)
-        except UnsupportedModel as error:
+        except Exception as error:  # whatever stops it, the Pipeline still scores (or not)
             self.fast_path = f"off: {error}; scoring through the Pipeline"
             logger.warning("fast path not available for %s: %s", artifact.version, error)
 
