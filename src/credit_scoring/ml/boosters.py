@@ -49,7 +49,6 @@ class LightGBMRows:
         booster = estimator.booster_
         self._handle = booster._handle
         self._dump = booster.dump_model()
-        self._classes = len(estimator.classes_)
         self._columns = booster.num_feature()
         self._iterations = int(booster.best_iteration or -1)
         self._outputs = 1 if self._classes == 2 else self._classes
@@ -144,7 +143,6 @@ class CatBoostTrees:
         if any(s["split_type"] != "FloatFeature" for t in trees for s in t["splits"]):
             raise UnsupportedModel("CatBoost splits other than on float features")
         depth = max(len(t["splits"]) for t in trees)
-        self._classes = len(estimator.classes_)
         self._dims = len(trees[0]["leaf_values"]) >> len(trees[0]["splits"])
         self._features, self._borders = _split_arrays(trees, depth)
         real = np.isfinite(self._borders)  # a shallower tree's padding never goes right
@@ -159,7 +157,7 @@ class CatBoostTrees:
         if len(X) > FEW_ROWS:
             proba: np.ndarray = self._estimator.predict_proba(X)
             return proba
-        return _probabilities(self._raw(X), self._classes)
+        return _probabilities(self._raw(X))
 
     def _raw(self, X: np.ndarray) -> np.ndarray:
         """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
@@ -220,10 +218,10 @@ def _leaf_table(trees: list[dict[str, Any]], depth: int, dims: int) -> np.ndarra
     return table
 
 
-def _probabilities(raw: np.ndarray, classes: int) -> np.ndarray:
-    """CatBoost's probabilities from raw values: the sigmoid for two classes (one raw value),
-    the softmax otherwise."""
-    if classes == 2:
+def _probabilities(raw: np.ndarray) -> np.ndarray:
+    """CatBoost's probabilities from raw values: the sigmoid of a single raw value (Logloss),
+    the softmax of several (MultiClass, two classes included)."""
+    if raw.shape[1] == 1:
         positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
         return np.column_stack([1.0 - positive, positive])
     shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
