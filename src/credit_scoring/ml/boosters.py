@@ -49,6 +49,7 @@ class LightGBMRows:
         booster = estimator.booster_
         self._handle = booster._handle
         self._dump = booster.dump_model()
+        self._classes = len(estimator.classes_)
         self._columns = booster.num_feature()
         self._iterations = int(booster.best_iteration or -1)
         self._outputs = 1 if self._classes == 2 else self._classes
