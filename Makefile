@@ -49,8 +49,8 @@ format: install ## format the code with black
 test: install ## run the whole test suite (fast tests and marked slower suites)
 	$(BIN)/pytest -q
 
-bench: install ## measure the latency, throughput, start and memory budgets (needs a model)
-	@[ -f $(MODELS)/$(PROFILE)/LATEST ] || { echo "no model: run make train-quick first"; exit 2; }
+bench: install ## measure the DESIGN budgets: wrk on the service, a plain server and a floor; batch; CLI (needs a model)
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/bench.py
 
 data: install ## generate credit_score's synthetic raw file unless a real train.csv is present

@@ -1,174 +1,150 @@
 """`make bench`: measure the DESIGN §10 budgets on this machine, in one run.
 
-Prints medians (and p99 where the budget has one) for every profile with a model: the
-LATEST model under src/models and the profile's training file; starts its own server
-(every model, audit on).
+For every profile with a LATEST model (under src/models, or BENCH_MODELS): the service's
+start-up; then, one after the other on loopback and on the same artifacts, the service as
+shipped, a plain FastAPI + pandas + Pipeline server and a hello-world FastAPI floor, each
+driven by wrk at concurrency 1 and 32 with each seed body after a warm-up (medians of several
+runs); batch scoring in process; `credit-scoring score` on a 1M-row file. Prints the tables
+and writes the figures as JSON (data/processed/bench.json). Exits 1 when a figure is invalid
+(a load had non-2xx answers or socket errors), 2 when the bench could not run.
+
+A smoke run: BENCH_SECONDS=2 BENCH_WARMUP=1 BENCH_RUNS=1 BENCH_CLI_ROWS=20000 make bench
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-import httpx
+from credit_scoring.ml.artifact import ArtifactError, models_under
+from credit_scoring.profiles import PROFILES, get_profile
 
-from credit_scoring.ml.artifact import load_artifact
-from credit_scoring.ml.raw_data import default_training_file, load_raw
-from credit_scoring.profiles import PROFILES, Profile, get_profile
-from credit_scoring.dev.seaweed import free_port
-from credit_scoring.service.auth import hash_key
-from credit_scoring.service.predictor import Predictor
-from credit_scoring.service.schemas import request_models
-from credit_scoring.service.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[1]
-KEY = "bench-key"
-MODELS = ROOT / "src" / "models"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def batch_rows_per_second(artifact_dir: Path, profile: Profile) -> float:
-    """In-process batch scoring of the profile's whole training file (the Pipeline, strings
-    as read from CSV: 100,000 rows for credit_score, about 24,000 for card_default)."""
-    artifact = load_artifact(artifact_dir)
-    frame = load_raw(default_training_file(profile, ROOT / "data"), profile)[profile.input_names]
-    start = time.perf_counter()
-    artifact.pipeline.predict_proba(frame)
-    return len(frame) / (time.perf_counter() - start)
+from batch_bench import in_process
+from bench_options import ROOT, Options, parse_options
+from bodies import write_bodies
+from budgets import (
+    Figure,
+    batch_figures,
+    figures_json,
+    latency_figures,
+    print_report,
+    ratio_figures,
+    server_figures,
+)
+from cli_bench import cli_bench
+from http_bench import ServerRun, http_bench
+from servers import BenchError
+from wrk_runner import wrk_binary
 
 
-def in_process_single_ms(artifact_dir: Path, payload: dict[str, object]) -> float:
-    predictor = Predictor(load_artifact(artifact_dir))
-    single = request_models(predictor.profile)[0]
-    record = single.model_validate(payload).data  # type: ignore[attr-defined]
-    times = []
-    for _ in range(300):
-        start = time.perf_counter()
-        predictor.score([record])
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[50:]) * 1000
-
-
-def model_trust_env() -> dict[str, str]:
-    """What lets the server load the local models, as ``make run`` does: they are unsigned
-    unless a signing key is configured (then it is passed on: the server runs in a temporary
-    folder with no .env)."""
-    key = Settings().model_signing_key
-    signing = {"CREDIT_MODEL_SIGNING_KEY": key.get_secret_value()} if key else {}
-    return {"CREDIT_ALLOW_UNSIGNED_MODEL": "true", **signing}
-
-
-def wait_ready(url: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 60) -> None:
-    """Until /ready is 200; exit with the server's last words if it never gets there."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    server.terminate()
-    sys.exit(f"the server did not become ready:\n{log.read_text()[-2000:]}")
-
-
-def http_latency(payloads: dict[str, dict[str, object]]) -> dict[str, dict[str, float]]:
-    """Start a real server with every local model (audit spool + fsync on), then 1000
-    sequential /predict calls per profile, each with its profile's example body."""
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
-    env = os.environ | {
-        "CREDIT_MODEL_PATH": str(MODELS),
-        "CREDIT_ALLOW_SYNTHETIC_MODEL": "true",
-        "CREDIT_API_KEYS": json.dumps({"bench": hash_key(KEY)}),
-        "CREDIT_RATE_LIMIT_PER_MINUTE": "10000000",
-        "CREDIT_AUDIT_UPLOAD": "false",
-        "CREDIT_LOG_LEVEL": "WARNING",
-        **model_trust_env(),
-    }
-    command = [sys.executable, "-m", "credit_scoring.cli", "serve", "--port", str(port)]
-    started = time.perf_counter()
-    with (workdir / "server.log").open("wb") as log:
-        server = subprocess.Popen(command, env=env, cwd=workdir, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
+def served_artifacts(options: Options) -> dict[str, Path]:
+    """Each chosen profile's LATEST version directory; a line for each one without."""
+    wanted = options.profiles or tuple(PROFILES)
     try:
-        wait_ready(url, server, workdir / "server.log")
-        results = {"start": {"seconds": time.perf_counter() - started, "rss_mb": rss_mb(server)}}
-        with httpx.Client() as client:
-            for name, payload in payloads.items():
-                results[name] = sequential_calls(client, url, payload)
-        results["start"]["rss_mb"] = max(results["start"]["rss_mb"], rss_mb(server))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return results
+        found = models_under(options.models, list(PROFILES))
+    except ArtifactError as error:
+        raise BenchError(f"no model under {options.models}: {error}") from None
+    for name in wanted:
+        if name not in found:
+            where = options.models / name
+            print(f"{name}: skipped, no model under {where} (make train-quick PROFILE={name})")
+    artifacts = {name: found[name] for name in wanted if name in found}
+    if not artifacts:
+        raise BenchError(f"no model to measure under {options.models}: run make train-quick")
+    return artifacts
 
 
-def rss_mb(server: subprocess.Popen[bytes]) -> float:
-    status = Path(f"/proc/{server.pid}/status").read_text()
-    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+def measure(options: Options) -> dict[str, Any]:
+    """Every figure, in the order: HTTP (start-up, service, plain, floor), batch, CLI."""
+    artifacts = served_artifacts(options)
+    for name, directory in artifacts.items():
+        print(f"{name}: {directory}")
+    profiles = [get_profile(name) for name in artifacts]
+    bodies = write_bodies(profiles, options.cache / "bodies")
+    starts, runs = http_bench(options.models, artifacts, bodies, options)
+    print("batch in process", flush=True)
+    batch = {p.name: in_process(artifacts[p.name], p, options) for p in profiles}
+    print("credit-scoring score", flush=True)
+    cli = {p.name: cli_bench(p, artifacts[p.name], options) for p in profiles}
+    return {"artifacts": artifacts, "starts": starts, "runs": runs, "batch": batch, "cli": cli}
 
 
-def sequential_calls(
-    client: httpx.Client, url: str, payload: dict[str, object]
-) -> dict[str, float]:
-    """Median and p99 of 1000 calls, after 100 to warm up."""
-    times = []
-    for _ in range(1100):
-        begin = time.perf_counter()
-        response = client.post(f"{url}/predict", json=payload, headers={"x-api-key": KEY})
-        times.append(time.perf_counter() - begin)
-        assert response.status_code == 200, response.text
-    times = times[100:]
-    return {"p50_ms": statistics.median(times) * 1000, "p99_ms": percentile(times, 0.99) * 1000}
-
-
-def profile_rows(name: str, http: dict[str, float]) -> list[tuple[str, str, str]]:
-    """One profile's lines of the table."""
-    profile, artifact_dir = get_profile(name), MODELS / name
-    payload = next(iter(profile.examples.values()))
-    http_call = f"{name}: /predict, concurrency 1, HTTP, audit on"
+def figures_of(measured: dict[str, Any]) -> list[Figure]:
+    """The budgets' figures of a measurement."""
+    runs: dict[str, ServerRun] = measured["runs"]
+    starts: list[float] = measured["starts"]
     return [
-        (f"{http_call}: p50", f"{http['p50_ms']:.2f} ms", "<= 2 ms"),
-        (f"{http_call}: p99", f"{http['p99_ms']:.2f} ms", "<= 10 ms"),
-        (
-            f"{name}: single record in process (Predictor.score)",
-            f"{in_process_single_ms(artifact_dir, payload):.2f} ms",
-            "-",
-        ),
-        (
-            f"{name}: batch scoring in process (its training file)",
-            f"{batch_rows_per_second(artifact_dir, profile):,.0f} rows/s",
-            ">= 200,000 rows/s",
-        ),
+        *latency_figures(runs["service"]),
+        *ratio_figures(runs),
+        *server_figures(starts, statistics.median(starts), runs["service"]),
+        *batch_figures(measured["batch"], measured["cli"]),
     ]
 
 
-def main() -> None:
-    names = [name for name in PROFILES if (MODELS / name / "LATEST").is_file()]
-    http = http_latency({name: next(iter(PROFILES[name].examples.values())) for name in names})
-    start = http["start"]
-    rows = [
-        ("service start with every model (to /ready)", f"{start['seconds']:.2f} s", "<= 3 s"),
-        ("memory of the worker (RSS)", f"{start['rss_mb']:.0f} MB", "<= 400 MB"),
-        *(row for name in names for row in profile_rows(name, http[name])),
-        ("throughput at concurrency 32 vs plain server", "not measured yet", ">= 10x"),
-    ]
-    width = max(len(name) for name, _, _ in rows)
-    print(f"{'what'.ljust(width)}  {'measured':>18}  budget")
-    for name, value, budget in rows:
-        print(f"{name.ljust(width)}  {value:>18}  {budget}")
+def git_commit() -> str:
+    """The checkout's commit, with + when the tree has changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    return git("rev-parse", "--short", "HEAD").strip() + (
+        "+" if git("status", "--porcelain") else ""
+    )
+
+
+def report_json(
+    options: Options, measured: dict[str, Any], figures: list[Figure]
+) -> dict[str, Any]:
+    """Everything measured, with the conditions it was measured in."""
+    return {
+        "measured_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load": os.getloadavg(),
+        },
+        "commit": git_commit(),
+        "options": {key: str(value) for key, value in asdict(options).items()},
+        "artifacts": {name: str(path) for name, path in measured["artifacts"].items()},
+        "figures": figures_json(figures),
+        "start_seconds": measured["starts"],
+        "servers": {name: run.as_json() for name, run in measured["runs"].items()},
+        "batch_in_process": measured["batch"],
+        "cli": measured["cli"],
+    }
+
+
+def main() -> int:
+    """Run the bench; the exit status says whether its figures can be trusted."""
+    options = parse_options()
+    os.chdir(ROOT)  # the profiles' data files are relative to the checkout
+    try:
+        wrk_binary()
+        measured = measure(options)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    figures = figures_of(measured)
+    print_report(figures, measured["runs"])
+    options.json_path.parent.mkdir(parents=True, exist_ok=True)
+    options.json_path.write_text(json.dumps(report_json(options, measured, figures), indent=2))
+    print(f"figures written to {options.json_path}")
+    invalid = [figure.what for figure in figures if "INVALID" in figure.note]
+    if invalid:
+        print(
+            f"invalid figures (failed answers or runs too short): {', '.join(invalid)}",
+            file=sys.stderr,
+        )
+    return 1 if invalid else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Batch scoring in process: raw rows, read as strings from the profile's training file as a
+CSV reader gives them, to decisions through the scorer the API and the CLI use
+(``Scorer.score_frame(Scorer.canonical_frame(raw))``)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from credit_scoring.ml.artifact import load_artifact
+from credit_scoring.ml.raw_data import default_training_file, load_raw
+from credit_scoring.ml.scorer import Scorer, check_examples
+from credit_scoring.profiles import Profile
+from credit_scoring.service.settings import Settings
+
+from bench_options import ROOT, Options
+
+WARMUP_ROWS = 1_000
+
+
+def training_file(profile: Profile) -> Path:
+    """The profile's training file as `credit-scoring train` finds it (CREDIT_TRAINING_DATA,
+    data/raw/<profile>/, the profile's other places, the synthetic file)."""
+    configured = Settings().training_data.get(profile.name)
+    return default_training_file(profile, ROOT / "data", configured=configured)
+
+
+def tiled(frame: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The frame repeated until it has at least ``rows`` rows (itself when it has them)."""
+    copies = -(-rows // len(frame))
+    return frame if copies <= 1 else pd.concat([frame] * copies, ignore_index=True)
+
+
+def in_process(directory: Path, profile: Profile, options: Options) -> dict[str, Any]:
+    """Rows per second from raw rows to decisions, median of ``options.runs`` runs on at
+    least ``options.batch_rows`` rows, after a warm-up; the scorer checked on the examples as
+    the service checks it (which may turn its fast path off, and says so)."""
+    scorer = Scorer(load_artifact(directory))
+    check_examples(scorer)
+    source = training_file(profile)
+    raw = tiled(load_raw(source, profile), options.batch_rows)
+    scorer.score_frame(scorer.canonical_frame(raw.iloc[:WARMUP_ROWS]))
+    seconds = []
+    for _ in range(options.runs):
+        started = time.perf_counter()
+        scorer.score_frame(scorer.canonical_frame(raw))
+        seconds.append(time.perf_counter() - started)
+    rate = len(raw) / statistics.median(seconds)
+    print(f"  {profile.name}: {len(raw):,} rows, {rate:,.0f} rows/s ({scorer.fast_path})")
+    return {
+        "rows": len(raw),
+        "source": str(source),
+        "seconds": seconds,
+        "rows_per_second": rate,
+        "fast_path": scorer.fast_path,
+        "command": f"Scorer.score_frame(Scorer.canonical_frame(raw)), {len(raw):,} rows of "
+        f"{source.name}, as strings",
+    }
