@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -44,12 +46,83 @@ def checkout(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_local(cwd: Path, model: Path, api_port: int) -> subprocess.Popen[str]:
+def run_local(
+    cwd: Path, model: Path, api_port: int, *, output: int | IO[str] = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """`credit-scoring run-local` in its own session (so that ``stop`` can end all of it)."""
     command = [sys.executable, "-m", "credit_scoring.cli", "run-local", "--port", str(api_port)]
     env = os.environ | {"CREDIT_MODEL_PATH": str(model)}
     return subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
+
+
+def stop_run(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, as a user stops it; then SIGKILL to whatever is left of its session (SeaweedFS
+    included, should the command have died without stopping it)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+class LocalRuns:
+    """`run-local` processes started in one checkout, each printing into its own log."""
+
+    def __init__(self, checkout: Path, model: Path) -> None:
+        self.checkout = checkout
+        self.model = model
+        self.logs: dict[int, Path] = {}
+        self.processes: list[subprocess.Popen[str]] = []
+
+    def start(self, api_port: int) -> subprocess.Popen[str]:
+        """Start one; it is stopped at the end of the test whatever happens."""
+        log = self.checkout / f"run-local-{len(self.processes)}.log"
+        with log.open("w") as output:
+            process = run_local(self.checkout, self.model, api_port, output=output)
+        self.processes.append(process)
+        self.logs[process.pid] = log
+        return process
+
+    def output(self, process: subprocess.Popen[str]) -> str:
+        """What it has printed so far."""
+        return self.logs[process.pid].read_text()
+
+    def stop_all(self) -> None:
+        """Stop every one started, SeaweedFS included."""
+        for process in self.processes:
+            stop_run(process)
+
+
+@pytest.fixture
+def local_runs(checkout: Path, trained_dir: Path) -> Iterator[LocalRuns]:
+    """Start `run-local` as often as a test needs; nothing it started outlives the test."""
+    runs = LocalRuns(checkout, trained_dir.parent)
+    try:
+        yield runs
+    finally:
+        runs.stop_all()
+
+
+def serves(process: subprocess.Popen[str], client: httpx.Client, url: str) -> bool:
+    """Whether GET ``url`` answers 200 before the process exits or a minute passes."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if client.get(url, timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return False
 
 
 @pytest.fixture
@@ -111,3 +184,20 @@ def test_a_taken_port_is_named_in_one_line(checkout: Path, trained_dir: Path) ->
     assert f"port {s3_port} (SeaweedFS S3 API) is in use" in output
     assert "Traceback" not in output and len(output.strip().splitlines()) == 1, output
     assert not (checkout / "data" / "seaweedfs" / "weed.log").exists(), "nothing was started"
+
+
+def test_a_restart_at_once_serves(local_runs: LocalRuns) -> None:
+    """Stopped and started again at once, as a newcomer does: the connections the first run
+    closed wait in TIME-WAIT on its ports for a minute, and that is not "in use"."""
+    api_port = free_port()
+    health = f"http://127.0.0.1:{api_port}/health"
+    first = local_runs.start(api_port)
+    with httpx.Client() as client:  # kept alive: at its stop the server closes first
+        assert serves(first, client, health), local_runs.output(first)
+        stop_run(first)
+    assert "SeaweedFS stopped" in local_runs.output(first)
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", api_port))  # the first run's connection is in TIME-WAIT
+    second = local_runs.start(api_port)
+    with httpx.Client() as client:
+        assert serves(second, client, health), local_runs.output(second)

@@ -320,7 +320,7 @@ def run_local(
 
     try:
         key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
-        setup = local_setup(Path(".env"), key)
+        setup = local_setup(Path(".env"), key, api_port=port)
     except ValueError as error:
         _fail(str(error))
     # Uvicorn handles SIGTERM while it serves, then sends it again: without this, the

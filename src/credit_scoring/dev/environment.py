@@ -123,8 +123,9 @@ def _model_note(model_path: Path) -> str:
     return "\n".join([f"serving {len(found)} profile(s) ({allowed}):", *lines])
 
 
-def local_setup(env_file: Path, key: str) -> LocalSetup:
-    """Complete .env for a local run and check that the settings it yields are usable."""
+def local_setup(env_file: Path, key: str, *, api_port: int) -> LocalSetup:
+    """Complete .env for a local run and check that the settings it yields are usable;
+    SeaweedFS's own ports are chosen apart from the API's."""
     ensure_local_store_settings(env_file)
     settings = Settings(_env_file=env_file)
     if hash_key(key) not in settings.api_keys.values():
@@ -142,7 +143,7 @@ def local_setup(env_file: Path, key: str) -> LocalSetup:
     if secret[0] is None or secret[1] is None:
         raise ValueError(f"{env_file}: set CREDIT_S3_ACCESS_KEY_ID and CREDIT_S3_SECRET_ACCESS_KEY")
     return LocalSetup(
-        ports=Ports.free(s3=endpoint.port),
+        ports=Ports.free(s3=endpoint.port, avoid={api_port}),
         access_key=secret[0].get_secret_value(),
         secret_key=secret[1].get_secret_value(),
         bucket=settings.s3_bucket,

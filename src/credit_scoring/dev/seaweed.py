@@ -8,24 +8,36 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from credit_scoring.service.object_store import ObjectStore, StoreError
 
 
-def free_port() -> int:
-    """A port nobody listens on now (and whose gRPC twin, +10000, is free too)."""
+def free_port(avoid: Collection[int] = ()) -> int:
+    """A port nobody listens on now whose gRPC twin (+10000) is free too, neither of them in
+    ``avoid`` (ports chosen but not yet listened on)."""
     while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if port + 10_000 < 65_536 and _free(port + 10_000):
+        port = _unused_port()
+        twin = port + 10_000
+        if twin < 65_536 and not {port, twin} & set(avoid) and _free(twin):
             return port
 
 
-def _free(port: int) -> bool:
+def _unused_port() -> int:
+    """A port the system considers unused now (it may hand it out again at once)."""
     with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _free(port: int) -> bool:
+    """Whether a server could listen on ``port`` now: nothing listens on it. Connections of
+    an earlier run left in TIME-WAIT do not count: servers (uvicorn, SeaweedFS) bind with
+    SO_REUSEADDR, and so does this check."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -48,9 +60,17 @@ class Ports:
     filer: int
 
     @classmethod
-    def free(cls, s3: int | None = None) -> Ports:
-        """Free ports for everything (the S3 API's own port when given)."""
-        return cls(s3=s3 or free_port(), master=free_port(), volume=free_port(), filer=free_port())
+    def free(cls, s3: int | None = None, *, avoid: Collection[int] = ()) -> Ports:
+        """Free ports for everything (the S3 API's own port when given), distinct from each
+        other, their gRPC twins and ``avoid`` (the API's port, say)."""
+        taken = set(avoid) | ({s3, s3 + 10_000} if s3 else set())
+
+        def pick() -> int:
+            port = free_port(taken)
+            taken.update((port, port + 10_000))
+            return port
+
+        return cls(s3=s3 or pick(), master=pick(), volume=pick(), filer=pick())
 
     def s3_ports(self) -> dict[int, str]:
         """The ports clients depend on, named, for a clear error when one is taken."""
