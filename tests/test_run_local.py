@@ -20,7 +20,6 @@ from credit_scoring.dev.seaweed import free_port
 from tests.image_engine import ROOT
 
 pytestmark = pytest.mark.slow
-CONTRACT = ROOT.parent / "shared" / "contracts" / "credit_score_english.json"
 
 
 def listening(port: int) -> socket.socket | None:
@@ -147,18 +146,19 @@ def test_the_printed_key_works_with_default_ports_taken(
         lines = []
         for line in process.stdout:
             lines.append(line)
-            if line.startswith("try: curl"):
+            if line.startswith("try credit_score: curl"):
                 break
         output = "".join(lines)
         assert "trained on SYNTHETIC data" in output, output
         key = next(x for x in lines if "development API key" in x).rsplit(": ", 1)[1].strip()
+        body = checkout / lines[-1].split(" -d @", 1)[1].split()[0]  # the printed body file
         deadline = time.monotonic() + 30
         answer = None
         while time.monotonic() < deadline:
             try:
                 answer = httpx.post(
                     f"http://127.0.0.1:{api_port}/predict",
-                    content=CONTRACT.read_bytes(),
+                    content=body.read_bytes(),
                     headers={"x-api-key": key, "Content-Type": "application/json"},
                 )
                 break

@@ -232,7 +232,6 @@ def serve(
     """Serve the API (settings from CREDIT_* environment variables and .env)."""
     import uvicorn
 
-    from credit_scoring.service.http_protocol import SERVER_OPTIONS
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
@@ -248,9 +247,9 @@ def serve(
         host=host,
         port=port or settings.port,
         workers=workers or settings.workers,
+        http="credit_scoring.service.http_protocol:GuardedH11Protocol",
         access_log=False,
         log_config=None,
-        **SERVER_OPTIONS,
     )
 
 
@@ -318,6 +317,7 @@ def run_local(
     import signal
 
     from credit_scoring.dev.environment import DEV_CLIENT, ensure_dev_key, local_setup
+    from credit_scoring.dev.examples import try_commands
 
     try:
         key = ensure_dev_key(Path(".env"), Path("data/dev_api_key"))
@@ -334,10 +334,8 @@ def run_local(
         os.environ["CREDIT_ALLOW_UNSIGNED_MODEL"] = "true"
         typer.echo(setup.model_note)
         typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
-        typer.echo(
-            f"try: curl -s -H 'x-api-key: {key}' -H 'Content-Type: application/json' "
-            f"-d @../shared/contracts/credit_score_english.json http://127.0.0.1:{port}/predict"
-        )
+        for line in try_commands(setup.served, key=key, port=port):
+            typer.echo(line)
         serve(host="127.0.0.1", port=port, workers=1)
     finally:
         seaweed.stop()

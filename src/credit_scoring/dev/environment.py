@@ -99,6 +99,7 @@ class LocalSetup:
     secret_key: str
     bucket: str
     model_note: str
+    served: tuple[str, ...]  # the profiles with a model to serve
 
 
 def _version_note(directory: Path) -> str:
@@ -108,6 +109,14 @@ def _version_note(directory: Path) -> str:
     if kind == "synthetic":
         return f"{version}{signed}, trained on SYNTHETIC data: a demonstration, not a credit model"
     return f"{version}{signed}, trained on {kind} data"
+
+
+def _served(model_path: Path) -> tuple[str, ...]:
+    """The profiles with a model under ``model_path`` (none when it cannot be read)."""
+    try:
+        return tuple(models_under(model_path, list(PROFILES)))
+    except ArtifactError:
+        return ()
 
 
 def _model_note(model_path: Path) -> str:
@@ -148,4 +157,5 @@ def local_setup(env_file: Path, key: str, *, api_port: int) -> LocalSetup:
         secret_key=secret[1].get_secret_value(),
         bucket=settings.s3_bucket,
         model_note=_model_note(settings.model_path),
+        served=_served(settings.model_path),
     )
