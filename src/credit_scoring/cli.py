@@ -232,6 +232,7 @@ def serve(
     """Serve the API (settings from CREDIT_* environment variables and .env)."""
     import uvicorn
 
+    from credit_scoring.service.http_protocol import SERVER_OPTIONS
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
@@ -247,9 +248,9 @@ def serve(
         host=host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        http="credit_scoring.service.http_protocol:GuardedH11Protocol",
         access_log=False,
         log_config=None,
+        **SERVER_OPTIONS,
     )
 
 
