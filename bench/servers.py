@@ -123,19 +123,25 @@ def start(launch: Launch, port: int, workdir: Path) -> Server:
 
 
 def wait_ready(server: Server) -> None:
-    """Until /ready answers 200; BenchError with the server's last words if it never does."""
+    """Until /ready answers 200; BenchError with its last answer and the server's last
+    words if it never does."""
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    answer = "no answer"
     with httpx.Client(timeout=1.0) as client:
         while time.monotonic() < deadline and server.process.poll() is None:
             try:
-                if client.get(f"{server.url}/ready").status_code == 200:
+                response = client.get(f"{server.url}/ready")
+                if response.status_code == 200:
                     return
+                answer = f"{response.status_code} {response.text[:1000]}"
             except httpx.TransportError:
                 pass
             time.sleep(0.01)
     stop(server)
     tail = server.log.read_text(errors="replace")[-3000:]
-    raise BenchError(f"the {server.name} server did not become ready:\n{tail}")
+    raise BenchError(
+        f"the {server.name} server did not become ready (/ready: {answer}); its log ends:\n{tail}"
+    )
 
 
 def stop(server: Server) -> None:

@@ -3,21 +3,21 @@ and hello-world floor so that the three servers differ only in their application
 
 from __future__ import annotations
 
-from typing import Any
-
 import uvicorn
 from fastapi import FastAPI
 
-# As `serve` passes them (one worker, the service's HTTP protocol, no access log from
-# uvicorn, uvicorn's default event loop).
-SERVE_OPTIONS: dict[str, Any] = {
-    "workers": 1,
-    "http": "credit_scoring.service.http_protocol:GuardedH11Protocol",
-    "access_log": False,
-    "log_config": None,
-}
+from credit_scoring.service.http_protocol import SERVER_OPTIONS
 
 
 def serve(app: FastAPI, port: int) -> None:
-    """Serve ``app`` on loopback with the service's settings."""
-    uvicorn.run(app, host="127.0.0.1", port=port, **SERVE_OPTIONS)
+    """Serve ``app`` on loopback as `serve` serves the service: one worker, its HTTP
+    protocol and event loop (SERVER_OPTIONS), no access log or logging set-up by uvicorn."""
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        workers=1,
+        access_log=False,
+        log_config=None,
+        **SERVER_OPTIONS,
+    )
