@@ -15,26 +15,18 @@ from credit_scoring.service.audit.records import (
     new_record_id,
 )
 from credit_scoring.service.audit.sink import AuditSink
+from credit_scoring.service.request_context import RequestContext
 from credit_scoring.ml.decision import Decision, ScoredRecords
 from credit_scoring.ml.scorer import Scorer
 
 
 @dataclass(frozen=True)
-class RequestContext:
-    """Who asked, under which id, since when."""
-
-    request_id: str
-    client_id: str
-    started: float
-    batch: bool
-
-
-@dataclass(frozen=True)
 class Decided:
-    """Scored records and the id each decision is audited under, in the same order."""
+    """Scored records and each one's answer (with the id it is audited under), built once
+    for the audit record and the response, in the same order."""
 
     scored: ScoredRecords
-    decision_ids: list[str]
+    answers: list[dict[str, Any]]
 
 
 def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
@@ -51,29 +43,30 @@ def decide_and_record(
     sink: AuditSink,
     records: dict[int, BaseModel],
     context: RequestContext,
+    *,
+    batch: bool,
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order; spool one
     audit record per decision, under its own decision id, before anyone sees it (the sink
     raises AuditUnavailable when it cannot: no decision leaves without its record)."""
     values = [vars(record) for record in records.values()]
-    decided = Decided(scorer.score_records(values), [new_record_id() for _ in records])
+    scored = scorer.score_records(values)
+    classes = scorer.profile.classes
+    answers = [
+        answer_item(scored, k, classes) | {"decision_id": new_record_id()}
+        for k in range(len(records))
+    ]
     decider = Decider(
         profile=scorer.profile.name,
         model_version=scorer.version,
         threshold=scorer.threshold,
-        client_id=context.client_id,
+        client_id=context.client_id or "unknown",
         request_id=context.request_id,
         latency_ms=round((time.perf_counter() - context.started) * 1000, 3),
     )
     inputs = [
-        (position if context.batch else None, record.model_dump(mode="json"))
+        (position if batch else None, record.model_dump(mode="json"))
         for position, record in records.items()
     ]
-    classes = scorer.profile.classes
-    outputs = [answer_item(decided.scored, k, classes) for k in range(len(records))]
-    sink.record(
-        Stream.PREDICTIONS,
-        decider.profile,
-        decision_records(decider, inputs, outputs, decided.decision_ids),
-    )
-    return decided
+    sink.record(Stream.PREDICTIONS, decider.profile, decision_records(decider, inputs, answers))
+    return Decided(scored, answers)

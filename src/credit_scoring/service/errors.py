@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from credit_scoring.profiles import Profile
+from credit_scoring.service.request_context import context_of
 from credit_scoring.service.schemas import ErrorResponse, FieldError
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class AuditUnavailable(ServiceError):
 
 def request_id_of(request: Request) -> str:
     """The request id set by the request-context middleware."""
-    return str(getattr(request.state, "request_id", "unknown"))
+    return context_of(request).request_id
 
 
 def error_document(
@@ -160,9 +161,10 @@ def _validation_handler(profiles: list[Profile]) -> Any:
                 "The body must be a JSON object sent with the header "
                 "Content-Type: application/json.",
             )
-        profile = by_name.get(getattr(request.state, "profile", ""))
+        context = context_of(request)
+        profile = by_name.get(context.profile or "")
         fields = field_errors(errors, profile)
-        request.state.invalid_fields = [f.field for f in fields]
+        context.invalid_fields = [f.field for f in fields]
         listed = ", ".join(f.field for f in fields)
         unlisted = len(errors) - len(fields)
         more = f" and {unlisted} more, not listed" if unlisted else ""

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from credit_scoring.service.errors import error_bytes
 from credit_scoring.service.metrics import UNMATCHED, Metrics
+from credit_scoring.service.request_context import RequestContext, open_context
 
 logger = logging.getLogger("credit_scoring.access")
 
@@ -75,7 +76,7 @@ class RequestContextMiddleware:
         sent = _header(scope, b"x-request-id")
         request_id = sent if sent is not None and _VALID_ID.match(sent) else uuid.uuid4().hex
         started = time.perf_counter()
-        scope.setdefault("state", {}).update(request_id=request_id, started=started)
+        context = open_context(scope, request_id, started)
         outcome: dict[str, Any] = {"status": 500, "started": False}
 
         async def send_with_id(message: Message) -> None:
@@ -99,7 +100,7 @@ class RequestContextMiddleware:
             status, code, message = self._refusal(error, request_id)
             await self._fail(send_with_id, outcome, request_id, status, code, message)
         finally:
-            self._record(scope, request_id, outcome["status"], started)
+            self._record(scope, context, outcome["status"])
 
     def _refusal(self, error: Exception, request_id: str) -> tuple[int, str, str]:
         """Status, code and message for what went wrong around (or inside) the app."""
@@ -144,24 +145,23 @@ class RequestContextMiddleware:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _record(self, scope: Scope, request_id: str, status: int, started: float) -> None:
+    def _record(self, scope: Scope, context: RequestContext, status: int) -> None:
         """Access log line and request metrics (route templates only: bounded labels)."""
-        state = scope.get("state", {})
         route = getattr(scope.get("route"), "path", UNMATCHED)
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - context.started
         method = str(scope.get("method"))
         self.metrics.observe_request(route, method, status, seconds)
-        self.metrics.observe_invalid(state.get("invalid_fields", []))
+        self.metrics.observe_invalid(context.invalid_fields)
         logger.info(
             "request",
             extra={
-                "request_id": request_id,
-                "client_id": state.get("client_id"),
-                "profile": state.get("profile"),
+                "request_id": context.request_id,
+                "client_id": context.client_id,
+                "profile": context.profile,
                 "method": method,
                 "route": route,
                 "status": status,
                 "latency_ms": round(seconds * 1000, 3),
-                "model_version": state.get("model_version"),
+                "model_version": context.model_version,
             },
         )

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
 from credit_scoring.service.errors import is_json
+from credit_scoring.service.request_context import context_of
 
 
 def _unreadable(kind: str, message: str) -> RequestValidationError:
@@ -114,12 +115,12 @@ def body_reader(
         content_type = request.headers.get("content-type")
         if len(raw) <= INLINE_BODY_BYTES:  # a form's record: cheaper than a thread hop
             document, profile = _document_and_profile(raw, content_type, profiles, batch)
-            request.state.profile = profile.name
+            context_of(request).profile = profile.name
             return ProfileBody(profile, validate_document(models[profile.name], document))
         document, profile = await run_in_threadpool(
             _document_and_profile, raw, content_type, profiles, batch
         )
-        request.state.profile = profile.name  # the error handler names fields in its terms
+        context_of(request).profile = profile.name  # the error handler names fields by it
         body = await run_in_threadpool(validate_document, models[profile.name], document)
         return ProfileBody(profile, body)
 

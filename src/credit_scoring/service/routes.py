@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: FastAPI must see the body readers,
 built per profile at run time, as real objects.
 """
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,12 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
 from credit_scoring.ml.scorer import Scorer
-from credit_scoring.service.audited_scoring import (
-    Decided,
-    RequestContext,
-    answer_item,
-    decide_and_record,
-)
+from credit_scoring.service.audited_scoring import Decided, decide_and_record
 from credit_scoring.service.errors import (
     PayloadTooLarge,
     Unauthorized,
@@ -41,6 +37,7 @@ from credit_scoring.service.schemas import (
 )
 from credit_scoring.service.model_info import model_description
 from credit_scoring.service.request_body import ProfileBody, body_reader, documented_body
+from credit_scoring.service.request_context import Context, RequestContext
 from credit_scoring.service.state import Client, ServiceState, State
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -54,23 +51,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 async def _decide(
-    request: Request,
+    context: RequestContext,
     state: ServiceState,
-    client: str,
     scorer: Scorer,
     records: dict[int, BaseModel],
     *,
     batch: bool,
 ) -> Decided:
     """Score and audit off the event loop, then count the decisions."""
-    context = RequestContext(
-        request_id=request_id_of(request),
-        client_id=client,
-        started=request.state.started,
-        batch=batch,
-    )
     sink = state.audit_sink()
-    decided = await run_in_threadpool(decide_and_record, scorer, sink, records, context)
+    decided = await run_in_threadpool(
+        partial(decide_and_record, batch=batch), scorer, sink, records, context
+    )
     scored = decided.scored
     state.metrics.observe_decisions(
         scorer.profile.name, scored.credit_class, scored.decision, scored.risk_probability
@@ -78,16 +70,10 @@ async def _decide(
     return decided
 
 
-def _item(scorer: Scorer, decided: Decided, k: int) -> dict[str, Any]:
-    """The k-th decided record's answer, with the id it is audited under."""
-    answer = answer_item(decided.scored, k, scorer.profile.classes)
-    return answer | {"decision_id": decided.decision_ids[k]}
-
-
-def _envelope(request: Request, scorer: Scorer) -> dict[str, Any]:
-    """The fields every prediction answer starts with."""
+def _envelope(context: RequestContext, scorer: Scorer) -> dict[str, Any]:
+    """The fields every prediction answer starts with (``Envelope``)."""
     return {
-        "request_id": request_id_of(request),
+        "request_id": context.request_id,
         "model_version": scorer.version,
         "version": scorer.version,
         "profile": scorer.profile.name,
@@ -138,39 +124,37 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
 
 
 async def _score_one(
-    request: Request, state: ServiceState, client: str, read: ProfileBody
+    context: RequestContext, state: ServiceState, read: ProfileBody
 ) -> JSONResponse:
     """Decide one record and answer with it."""
-    scorer = state.scorer_for(request, read.profile.name)
+    scorer = state.scorer_for(context, read.profile.name)
     records = {0: read.body.data}  # type: ignore[attr-defined]
-    decided = await _decide(request, state, client, scorer, records, batch=False)
+    decided = await _decide(context, state, scorer, records, batch=False)
     # Built as the response model says (a test holds the two together), sent as it is.
-    return JSONResponse(_envelope(request, scorer) | _item(scorer, decided, 0))
+    return JSONResponse(_envelope(context, scorer) | decided.answers[0])
 
 
 async def _score_batch(
-    request: Request, state: ServiceState, client: str, read: ProfileBody
+    context: RequestContext, state: ServiceState, read: ProfileBody
 ) -> BatchResponse:
     """Validate each record of a batch on its own; decide the valid ones, list the others
     with their errors, in the batch's order."""
-    scorer = state.scorer_for(request, read.profile.name)
+    scorer = state.scorer_for(context, read.profile.name)
     items = read.body.data  # type: ignore[attr-defined]
     limit = state.settings.max_batch_records
     if len(items) > limit:
         raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
     record = record_model(read.profile)
     checked = await run_in_threadpool(check_records, record, items, read.profile)
-    request.state.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
+    context.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
     results: list[BatchItem | RejectedItem] = [
         RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
     ]
     if checked.valid:
-        decided = await _decide(request, state, client, scorer, checked.valid, batch=True)
-        results += [
-            BatchItem(index=i, **_item(scorer, decided, k)) for k, i in enumerate(checked.valid)
-        ]
+        decided = await _decide(context, state, scorer, checked.valid, batch=True)
+        results += [BatchItem(index=i, **decided.answers[k]) for k, i in enumerate(checked.valid)]
     return BatchResponse(
-        **_envelope(request, scorer),
+        **_envelope(context, scorer),
         decided=len(checked.valid),
         rejected=len(checked.rejected),
         results=sorted(results, key=lambda result: result.index),
@@ -192,12 +176,12 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         openapi_extra=documented_body(list(singles.values()), _examples(profiles)),
     )
     async def predict(
-        request: Request,
+        context: Context,
         state: State,
-        client: Client,
+        client: Client,  # authenticated first (the id goes into the context), then the body
         read: Annotated[ProfileBody, Depends(body_reader(singles, profiles))],
     ) -> JSONResponse:
-        return await _score_one(request, state, client, read)
+        return await _score_one(context, state, read)
 
     @router.post(
         "/predict/batch",
@@ -206,12 +190,12 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         openapi_extra=documented_body(list(batches.values())),
     )
     async def predict_batch(
-        request: Request,
+        context: Context,
         state: State,
-        client: Client,
+        client: Client,  # authenticated first (the id goes into the context), then the body
         read: Annotated[ProfileBody, Depends(body_reader(batches, profiles, batch=True))],
     ) -> BatchResponse:
-        return await _score_batch(request, state, client, read)
+        return await _score_batch(context, state, read)
 
     return router
 
@@ -248,7 +232,7 @@ def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
     @router.get(
         "/model", summary=f"The {profile.name} model in service: version, data, metrics, threshold"
     )
-    async def model(request: Request, state: State, client: Client) -> dict[str, Any]:
-        return model_description(state.scorer_for(request, profile.name))
+    async def model(context: Context, state: State, client: Client) -> dict[str, Any]:
+        return model_description(state.scorer_for(context, profile.name))
 
     return router

@@ -180,8 +180,8 @@ TRAINING_DATA_DESCRIPTION = (
 VERSION_DESCRIPTION = "Compatibility (English client): model_version under its old name."
 
 
-class PredictResponse(ItemResult):
-    """POST /predict answer."""
+class Envelope(BaseModel):
+    """The fields every prediction answer, single or batch, starts with."""
 
     request_id: str
     model_version: str
@@ -189,6 +189,10 @@ class PredictResponse(ItemResult):
     profile: str
     decision_threshold: float
     training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
+
+
+class PredictResponse(Envelope, ItemResult):
+    """POST /predict answer."""
 
 
 class BatchItem(ItemResult):
@@ -215,16 +219,10 @@ class RejectedItem(BaseModel):
     fields: list[FieldError]
 
 
-class BatchResponse(BaseModel):
+class BatchResponse(Envelope):
     """POST /predict/batch answer: one result per record, in request order; each decided
     (and audited) or rejected with its field errors."""
 
-    request_id: str
-    model_version: str
-    version: str = Field(description=VERSION_DESCRIPTION)
-    profile: str
-    decision_threshold: float
-    training_data: Literal["real", "synthetic"] = Field(description=TRAINING_DATA_DESCRIPTION)
     decided: int = Field(ge=0, description="Records decided (and audited).")
     rejected: int = Field(ge=0, description="Records rejected for invalid fields.")
     results: list[BatchItem | RejectedItem]

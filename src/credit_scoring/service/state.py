@@ -21,6 +21,7 @@ from credit_scoring.service.errors import (
     Unauthorized,
 )
 from credit_scoring.service.metrics import Metrics
+from credit_scoring.service.request_context import RequestContext, context_of
 from credit_scoring.service.settings import Settings
 
 
@@ -44,13 +45,13 @@ class ServiceState:
         names = {name for profile in self.profiles for name in profile.client_names}
         self.metrics = Metrics(names, self.audit_status)
 
-    def scorer_for(self, request: Request, profile: str) -> Scorer:
+    def scorer_for(self, context: RequestContext, profile: str) -> Scorer:
         """The profile's scorer, or 503 while it has no loaded model."""
         scorer = self.scorers.get(profile)
         if scorer is None:
             why = "no model was found for it" if profile not in self.models else "see GET /ready"
             raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
-        request.state.model_version = scorer.version
+        context.model_version = scorer.version
         return scorer
 
     def audit_sink(self) -> AuditSink:
@@ -125,7 +126,7 @@ def authenticated_client(
                 headers={"Retry-After": str(wait)},
             )
         raise Unauthorized("A valid x-api-key header is required.")
-    request.state.client_id = client
+    context_of(request).client_id = client
     wait = state.limiter.retry_after(client)
     if wait:
         raise RateLimited(

@@ -62,15 +62,15 @@ class Decider:
 def decision_records(
     decider: Decider,
     inputs: list[tuple[int | None, dict[str, Any]]],
-    outputs: list[dict[str, Any]],
-    decision_ids: list[str],
+    answers: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """One audit record per decision: its id, the request and batch position (``None`` for a
-    single record), the model, the client, the validated inputs and the answer."""
+    single record), the model, the client, the validated inputs and the answer (each answer
+    carries its decision's ``decision_id``)."""
     moment = utc_now()
     return [
         {
-            "decision_id": decision_id,
+            "decision_id": answer["decision_id"],
             "request_id": decider.request_id,
             "batch_index": position,
             "time": moment,
@@ -79,9 +79,10 @@ def decision_records(
             "client_id": decider.client_id,
             "latency_ms": decider.latency_ms,
             "inputs": record,
-            "outputs": output | {"decision_threshold": decider.threshold},
+            "outputs": {k: v for k, v in answer.items() if k != "decision_id"}
+            | {"decision_threshold": decider.threshold},
         }
-        for decision_id, (position, record), output in zip(decision_ids, inputs, outputs)
+        for (position, record), answer in zip(inputs, answers)
     ]
 
 

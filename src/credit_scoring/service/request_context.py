@@ -1,0 +1,44 @@
+"""What the handling of one request learns, in one typed place: the middleware opens it (id,
+start), dependencies and handlers fill it (client, profile, model, invalid fields), and the
+access log and the metrics read it when the response has gone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.types import Scope
+
+SCOPE_KEY = "credit_context"
+
+
+@dataclass
+class RequestContext:
+    """One request's id, start, and what its handling found out."""
+
+    request_id: str
+    started: float
+    client_id: str | None = None
+    profile: str | None = None
+    model_version: str | None = None
+    invalid_fields: list[str] = field(default_factory=list)
+
+
+def open_context(scope: Scope, request_id: str, started: float) -> RequestContext:
+    """A new request's context, kept in its ASGI scope."""
+    context = RequestContext(request_id, started)
+    scope[SCOPE_KEY] = context
+    return context
+
+
+def context_of(request: Request) -> RequestContext:
+    """The request's context (one made up when no middleware opened it)."""
+    context = request.scope.get(SCOPE_KEY)
+    if context is None:
+        context = open_context(request.scope, "unknown", 0.0)
+    assert isinstance(context, RequestContext)
+    return context
+
+
+Context = Annotated[RequestContext, Depends(context_of)]
