@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -60,3 +62,9 @@ def test_nothing_to_pay_is_a_payment_ratio_of_one_and_no_delay_is_six_months_ago
     row = encoded({f"BILL_AMT{k}": "0" for k in range(1, 7)})
     assert row["payment_ratio_mean"] == 1 and row["months_since_delay"] == 6
     assert np.isnan(encoded({"LIMIT_BAL": "-5"})["utilisation_1"])
+
+
+def test_the_report_prints_the_datas_ceiling_beside_the_score(card_dir: Path) -> None:
+    report = (card_dir / "report.md").read_text()
+    section = report.split("## The data's ceiling", 1)[1].split("##", 1)[0]
+    assert "Test ROC AUC of the risk class" in section and "about 0.786" in section

@@ -123,6 +123,7 @@ class ArtifactMetadata(_Strict):
     risk_bands: RiskBands | None
     fair_lending: FairLending | None
     elderly_rule: str | None = None
+    data_ceiling: str | None = None
     model: ModelChoice
     metrics: Metrics
     feature_importance: dict[str, float]

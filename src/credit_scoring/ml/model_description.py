@@ -136,6 +136,7 @@ def describe(
         risk_bands=fitted.bands,
         fair_lending=fitted.fairness,
         elderly_rule=_elderly_rule(fitted),
+        data_ceiling=profile.data_ceiling,
         model=_model_choice(config, fitted),
         metrics=evaluation.metrics,
         feature_importance=feature_importance(fitted.pipeline[-1], features),

@@ -204,8 +204,18 @@ def _metrics_lines(metadata: ArtifactMetadata) -> list[str]:
 
 
 def _ceiling_lines(metadata: ArtifactMetadata) -> list[str]:
-    """How far the model is from the best achievable, when the data is synthetic."""
+    """How far the model is from the best achievable: the Bayes ceiling when the data is
+    synthetic, else the profile's measured ceiling, if it has one."""
     ceiling = metadata.metrics.bayes_ceiling
+    if ceiling is None and metadata.data_ceiling:
+        auc = metadata.metrics.test_raw_records["risk_vs_rest_auc"]
+        return [
+            "## The data's ceiling",
+            "",
+            f"Test ROC AUC of the risk class, single records as served: **{auc:.4f}**; "
+            f"{metadata.data_ceiling}.",
+            "",
+        ]
     if ceiling is None:
         return []
     gap = ceiling["macro_f1"] - metadata.metrics.test["macro_f1"]

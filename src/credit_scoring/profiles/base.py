@@ -117,7 +117,8 @@ class Profile:
     ``target_alias`` is another name files give the target (an input's is ``InputColumn.alias``).
     ``data_files`` are other places its training file may be (after ``data/raw/<profile>/
     train.csv``); ``data_hint`` tells a user without one where to get it (a profile without a
-    hint has a synthetic generator instead).
+    hint has a synthetic generator instead). ``data_ceiling`` states how well any model can
+    do on the profile's data, as measured, for the report to print beside the model's score.
     """
 
     name: str
@@ -146,6 +147,7 @@ class Profile:
     customer_median_fill: tuple[str, ...] = ()
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     target_alias: str | None = None
+    data_ceiling: str | None = None
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r})"
