@@ -67,7 +67,8 @@ class ScoredRecords:
             "risk_probability": self.risk_probability,
             "decision": self.decision,
             "outside_training_range": np.asarray(
-                [";".join(self.outside(k)) for k in range(len(self))], dtype=object
+                [";".join(names) for names in self.outside_training_range or [()] * len(self)],
+                dtype=object,
             ),
         }
 

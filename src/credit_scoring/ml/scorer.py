@@ -111,10 +111,11 @@ class Scorer:
         values = np.column_stack([columns[name] for name in self._ranges])
         with np.errstate(invalid="ignore"):
             outside = (values < self._low) | (values > self._high)
-        if not outside.any():
-            return [()] * count
+        found: list[tuple[str, ...]] = [()] * count
         names = list(self._ranges)
-        return [tuple(names[k] for k in np.flatnonzero(row)) for row in outside]
+        for row in np.flatnonzero(outside.any(axis=1)):
+            found[row] = tuple(names[k] for k in np.flatnonzero(outside[row]))
+        return found
 
 
 PARITY_TOLERANCE = 1e-6

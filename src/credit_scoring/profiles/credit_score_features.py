@@ -4,13 +4,13 @@ split in two, and a loan list as one count per loan type."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
 from credit_scoring.profiles.credit_score_kinds import LOAN_LIST
 from credit_scoring.profiles.kinds import CATEGORY
-from credit_scoring.profiles.transformer import Columns, FeatureEncoder
+from credit_scoring.profiles.transformer import Columns, FeatureEncoder, per_distinct
 
 
 class CreditScoreFeatures(FeatureEncoder):
@@ -34,30 +34,24 @@ class CreditScoreFeatures(FeatureEncoder):
         return names
 
     def encode(self, columns: Columns) -> dict[str, np.ndarray]:
-        """The float feature columns: plain numpy and Python lookups, no pandas."""
+        """The float feature columns: numpy, and Python lookups once per distinct value."""
         features: dict[str, np.ndarray] = {}
         for column in self.profile.inputs:
             values = np.asarray(columns[column.name], dtype=object)
             if column.kind is LOAN_LIST:
-                lists = [value if isinstance(value, tuple) else None for value in values]
-                for loan in column.categories:
-                    features[loan_feature_name(column.name, loan)] = np.array(
-                        [np.nan if items is None else items.count(loan) for items in lists],
-                        dtype="float64",
-                    )
+                loans = column.categories
+                counts = per_distinct(values, partial(_loan_counts, loans), len(loans))
+                for k, loan in enumerate(column.categories):
+                    features[loan_feature_name(column.name, loan)] = counts[:, k]
             elif column.name == "Payment_Behaviour":
-                parts = [_behaviour_parts(value) for value in values]
-                features["Payment_Behaviour_high_spent"] = np.array(
-                    [high for high, _ in parts], dtype="float64"
-                )
-                features["Payment_Behaviour_value_size"] = np.array(
-                    [size for _, size in parts], dtype="float64"
-                )
+                parts = per_distinct(values, _behaviour_parts, 2)
+                features["Payment_Behaviour_high_spent"] = parts[:, 0]
+                features["Payment_Behaviour_value_size"] = parts[:, 1]
             elif column.kind is CATEGORY:
-                positions = {category: float(i) for i, category in enumerate(column.categories)}
-                features[column.name] = np.array(
-                    [positions.get(value, np.nan) for value in values], dtype="float64"
+                position = partial(
+                    _position, {c: float(i) for i, c in enumerate(column.categories)}
                 )
+                features[column.name] = per_distinct(values, position, 1)[:, 0]
             else:
                 features[column.name] = np.asarray(columns[column.name], dtype="float64")
         return features
@@ -67,6 +61,18 @@ class CreditScoreFeatures(FeatureEncoder):
 def loan_feature_name(column: str, loan: str) -> str:
     """Feature name of one loan type's count, safe for every model library."""
     return f"{column}_count_" + loan.replace(" ", "_").replace("-", "_")
+
+
+def _loan_counts(loans: tuple[str, ...], items: object) -> tuple[float, ...]:
+    """How many loans of each type a canonical loan list holds; NaN each when unknown."""
+    if not isinstance(items, tuple):
+        return (np.nan,) * len(loans)
+    return tuple(float(items.count(loan)) for loan in loans)
+
+
+def _position(positions: dict[str, float], value: object) -> tuple[float]:
+    """A category's position in its column's list; NaN when missing or unknown."""
+    return (positions.get(value, np.nan) if isinstance(value, str) else np.nan,)
 
 
 _VALUE_SIZES = {"Small": 0.0, "Medium": 1.0, "Large": 2.0}

@@ -35,6 +35,18 @@ def history_text_months(text: str) -> int | None:
     return int(match[1]) * 12 + int(match[2])
 
 
+def _months(text: str) -> float:
+    """Months in a raw value: a number, or "22 Years and 1 Months"; NaN when neither."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    match = _HISTORY_TEXT.match(text)
+    if match is None or int(match[2]) > MAX_MONTH_IN_YEAR:
+        return np.nan
+    return float(int(match[1]) * 12 + int(match[2]))
+
+
 def _history_months(value: Any) -> Any:
     """Months from a number, a numeric string, or "22 Years and 1 Months" (API field)."""
     no_booleans(value)
@@ -57,14 +69,9 @@ class HistoryAgeKind(ColumnKind):
         """Months of credit history from a number or "22 Years and 1 Months"."""
         if pd.api.types.is_numeric_dtype(values.dtype):
             return column.within_range(values.astype("float64"))
-        text = values.astype("string").str.strip()
-        parts = text.str.extract(_HISTORY_TEXT)
-        months_part = pd.to_numeric(parts[1], errors="coerce")
-        from_text = pd.to_numeric(parts[0], errors="coerce") * 12 + months_part.where(
-            months_part <= MAX_MONTH_IN_YEAR
-        )
-        months = pd.to_numeric(text, errors="coerce").fillna(from_text).astype("float64")
-        return column.within_range(months)
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)  # a file repeats them
+        table = np.asarray([_months(str(text)) for text in distinct] + [np.nan])
+        return column.within_range(pd.Series(table[codes], index=values.index))
 
     def canonical(self, value: Any, column: InputColumn) -> float:
         """The validated months as a float (NaN when absent)."""

@@ -57,11 +57,13 @@ class NumberKind(ColumnKind):
     def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
         """Numbers from raw values: tokens and text missing, trailing `_` stripped."""
         if pd.api.types.is_numeric_dtype(values.dtype):
-            numbers = values.astype("float64")
-        else:
-            text = values.astype("string").str.strip()
+            return column.within_range(values.astype("float64"))
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")  # the clean ones
+        dirty = numbers.isna() & values.notna()
+        if dirty.any():
+            text = values[dirty].astype("string").str.strip()
             text = text.mask(text.isin(column.tokens)).str.rstrip("_")
-            numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+            numbers[dirty] = pd.to_numeric(text, errors="coerce").astype("float64")
         return column.within_range(numbers)
 
     def canonical(self, value: Any, column: InputColumn) -> float:
@@ -81,12 +83,15 @@ class CategoryKind(ColumnKind):
     name = "category"
 
     def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
-        """Known categories kept; tokens and anything else missing."""
-        return pd.Series(
-            [self.canonical(value, column) for value in values.to_numpy(dtype=object)],
-            index=values.index,
-            dtype=object,
-        )
+        """Known categories kept (stripped); tokens and anything else missing."""
+        raw = values.to_numpy(dtype=object)
+        known = values.isin(column.categories).to_numpy()
+        parsed = raw.copy()
+        parsed[~known] = None
+        other = ~known & values.notna().to_numpy()
+        if other.any():  # stray spaces, or not a category at all
+            parsed[other] = [self.canonical(value, column) for value in raw[other]]
+        return pd.Series(parsed, index=values.index, dtype=object)
 
     def canonical(self, value: Any, column: InputColumn) -> str | None:
         """The category, or None when it is not one of the column's."""

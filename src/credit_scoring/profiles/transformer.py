@@ -5,7 +5,7 @@ fitted on (other columns are ignored: records may carry more fields than the mod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,22 @@ class ProfileTransformer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
 
 Columns = Mapping[str, np.ndarray]  # canonical values by input name, one array per column
+FEW_VALUES = 64  # up to this many, a value at a time; beyond, once per distinct value
+
+
+def per_distinct(
+    values: np.ndarray, function: Callable[[Any], Sequence[float]], width: int
+) -> np.ndarray:
+    """``function`` (a row of ``width`` floats) of each value, as a matrix; for many values,
+    computed once per distinct value (a file repeats few) and spread back."""
+    if len(values) <= FEW_VALUES:
+        rows = [function(value) for value in values]
+        return np.asarray(rows, dtype="float64").reshape(len(values), width)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    rows = [function(value) for value in distinct] + [function(None)]  # code -1: missing
+    table = np.asarray(rows, dtype="float64").reshape(len(rows), width)
+    spread: np.ndarray = table[codes]
+    return spread
 
 
 class FeatureEncoder(ProfileTransformer):
