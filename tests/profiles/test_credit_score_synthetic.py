@@ -172,3 +172,10 @@ def test_deterministic_for_a_seed(profile: Profile) -> None:
 def test_too_few_rows_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least 8"):
         synthetic.generate(rows=3)
+
+
+def test_a_file_of_a_million_rows_has_customers_enough() -> None:
+    """1,000,000 rows are 125,000 customers: more than Kaggle's id range holds (make bench
+    scores such a file), each with its own id."""
+    ids = synthetic._format_customers(np.random.default_rng(1), 125_000)["customer_id"]
+    assert len(set(ids)) == 125_000

@@ -211,7 +211,8 @@ def class_probabilities(score: np.ndarray) -> np.ndarray:
 
 def _format_customers(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     """Identifiers, names and SSNs in the raw file's spelling."""
-    numbers = rng.choice(np.arange(1006, 51000), size=n, replace=False)
+    # Kaggle's ids run 0x3ee..0xc7a6; a larger file (over 50,000 customers) needs more
+    numbers = rng.choice(np.arange(1006, max(51_000, 1006 + 2 * n)), size=n, replace=False)
     single = rng.random(n) < 0.5
     first = rng.choice(_FIRST, n)
     last = rng.choice(_LAST, n)
