@@ -77,7 +77,7 @@ def clean_dataset(raw: pd.DataFrame, profile: Profile) -> pd.DataFrame:
         for name in profile.monthly_counters:
             clean[name] = _fill_counter(clean[name], groups, period)
     for name in profile.non_decreasing:
-        clean[name] = clean[name].groupby(groups).transform(lambda s: s.ffill().bfill())
+        clean[name] = clean[name].groupby(groups).ffill().groupby(groups).bfill()
     for name in profile.customer_median_fill:
         median = clean[name].groupby(groups).transform("median")
         fill = median.round() if profile.input(name).integer else median

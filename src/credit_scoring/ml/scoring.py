@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from credit_scoring.ml.dataset_cleaning import clean_dataset
@@ -65,21 +66,22 @@ def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) 
     """
     flagged = pd.Series("", index=raw.index, dtype=object)
     for column in profile.inputs:
-        text = raw[column.name].astype("string").str.strip()
+        # Only a row the model read as missing can have lost a value: look at those alone.
+        missing = canonical[column.name].isna().to_numpy() & raw[column.name].notna().to_numpy()
+        text = raw[column.name][missing].astype("string").str.strip()
         markers = column.tokens + column.unknown_answers
-        given = text.notna() & (text != "") & ~text.isin(markers)
-        lost = given.to_numpy() & canonical[column.name].isna().to_numpy()
-        flagged[lost] = flagged[lost] + ";" + column.name
+        lost = np.flatnonzero(missing)[((text != "") & ~text.isin(markers)).to_numpy()]
+        flagged.iloc[lost] = flagged.iloc[lost] + ";" + column.name
     return flagged.str.lstrip(";")
 
 
 def score_frame(scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False) -> pd.DataFrame:
     """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
     profile = scorer.profile
-    inputs = clean_dataset(raw, profile) if per_customer else raw[profile.input_names]
-    # The Pipeline's own record cleaning, once: its output is both what the model reads and
-    # what tells which values it could not read.
-    canonical = scorer.canonical_frame(inputs)
+    # The record cleaning, once (the dataset cleaning applies it, and its output is
+    # canonical): its output is both what the model reads and what tells which values it
+    # could not read.
+    canonical = clean_dataset(raw, profile) if per_customer else scorer.canonical_frame(raw)
     decisions = scorer.score_frame(canonical)
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
