@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +41,7 @@ def test_an_unheld_segment_is_claimed(tmp_path: Path) -> None:
         assert handle is not None and handle.read() == b"{}\n"
 
 
-def _spool(directory: Path, instance: str) -> spool.Spool:
+def _spool(directory: Path, instance: str, *, fsync: bool = False) -> spool.Spool:
     return spool.Spool(
         directory,
         "predictions",
@@ -46,7 +49,7 @@ def _spool(directory: Path, instance: str) -> spool.Spool:
         segment_max_bytes=1 << 20,
         segment_max_seconds=60,
         max_bytes=1 << 30,
-        fsync=False,
+        fsync=fsync,
     )
 
 
@@ -81,3 +84,60 @@ def test_a_segment_recovered_before_its_writer_locked_it_loses_no_record(
     assert raced == [1]  # the race did happen: the new, still unlocked segment was taken
     segments = list(tmp_path.glob("predictions-*"))
     assert [path.read_bytes() for path in segments] == [b'{"decision_id":"d1"}\n'], segments
+
+
+def _append_concurrently(writer: spool.Spool, count: int) -> list[str]:
+    """``count`` threads append one record each at once; what each got ("ok" or the error)."""
+    outcomes: list[str] = [""] * count
+    start = threading.Barrier(count)
+
+    def one(k: int) -> None:
+        start.wait()
+        try:
+            writer.append([{"decision_id": f"d{k}"}])
+            outcomes[k] = "ok"
+        except spool.SpoolError as error:
+            outcomes[k] = str(error)
+
+    threads = [threading.Thread(target=one, args=(k,)) for k in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = _spool(tmp_path, "task-a", fsync=True)
+    real_fsync = spool.os.fsync
+    synced_sizes: list[int] = []
+
+    def slow_fsync(descriptor: int) -> None:
+        time.sleep(0.01)  # a disk flush: the others queue meanwhile
+        real_fsync(descriptor)
+        synced_sizes.append(os.fstat(descriptor).st_size)
+
+    monkeypatch.setattr(spool.os, "fsync", slow_fsync)
+    assert _append_concurrently(writer, 32) == ["ok"] * 32
+    assert 1 <= len(synced_sizes) < 32  # shared, not one each
+    (segment,) = tmp_path.glob("predictions-*.part")
+    assert synced_sizes[-1] == segment.stat().st_size  # the last fsync covered every write
+    writer.close()
+    lines = next(tmp_path.glob("predictions-*.jsonl")).read_text().splitlines()
+    assert sorted(lines) == sorted(f'{{"decision_id":"d{k}"}}' for k in range(32))
+
+
+def test_when_an_fsync_fails_no_append_it_covered_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = _spool(tmp_path, "task-a", fsync=True)
+
+    def failing_fsync(descriptor: int) -> None:
+        time.sleep(0.01)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(spool.os, "fsync", failing_fsync)
+    outcomes = _append_concurrently(writer, 16)
+    assert all("audit spool unavailable" in outcome for outcome in outcomes), outcomes

@@ -1,7 +1,10 @@
 """Append-only JSON-lines segments on local disk: the durable half of the audit log.
 
 A record is appended (and, with ``fsync``, forced to disk) before the response that
-carries its decision is sent. The active segment ``*.part`` is held under an
+carries its decision is sent. Appends that arrive together share one fsync (group commit):
+each waits until an fsync begun after its write has returned, so no answer leaves before
+its record is on disk, and a burst of requests pays for one disk flush, not one each. The
+active segment ``*.part`` is held under an
 exclusive ``flock`` by the process writing it; a ``*.part`` nobody holds was left by a
 crash and is finalised (a torn last line dropped) by whoever finds it. Finished
 segments (``*.jsonl``) wait for the uploader.
@@ -108,7 +111,11 @@ class Spool:
         self.max_bytes = max_bytes
         self.fsync = fsync
         self.clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the active segment and its writes
+        self._sync_lock = threading.Lock()  # one fsync at a time; taken before _lock
+        self._written = 0  # appends written so far (each one's ticket)
+        self._synced = 0  # appends known to be on disk
+        self._failed_through = 0  # appends whose fsync failed: their requests fail too
         self._active: IO[bytes] | None = None
         self._active_path: Path | None = None
         self._opened_at = 0.0
@@ -143,6 +150,12 @@ class Spool:
     def append(self, records: list[dict[str, Any]]) -> None:
         """Make ``records`` durable, or raise SpoolError (disk full, unwritable, over size)."""
         data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
+        ticket = self._write(data)
+        if self.fsync:
+            self._make_durable(ticket)
+
+    def _write(self, data: bytes) -> int:
+        """Write ``data`` to the active segment; its ticket for ``_make_durable``."""
         with self._lock:
             try:
                 if self._spooled_estimate() + len(data) > self.max_bytes:
@@ -154,14 +167,37 @@ class Spool:
                 assert self._active is not None
                 self._active.write(data)
                 self._active.flush()
-                if self.fsync:
-                    os.fsync(self._active.fileno())
                 self._backlog_estimate += len(data)
                 self.last_error = None
+                self._written += 1
+                return self._written
             except (OSError, SpoolError) as error:
                 self.last_error = str(error)
                 self._abandon_active()
                 raise SpoolError(f"audit spool unavailable: {error}") from error
+
+    def _make_durable(self, ticket: int) -> None:
+        """Return once the write ``ticket`` is on disk: covered by an fsync that began after
+        it (another caller's, or one made here for every write so far)."""
+        with self._sync_lock:
+            if ticket <= self._synced:
+                return
+            if ticket <= self._failed_through:
+                raise SpoolError("audit spool unavailable: its segment could not be synced")
+            with self._lock:
+                handle, target = self._active, self._written
+            try:
+                if handle is None:  # abandoned after a failed write: never synced
+                    raise OSError("the segment was abandoned")
+                os.fsync(handle.fileno())
+            except (OSError, ValueError) as error:
+                with self._lock:
+                    self.last_error = str(error)
+                    self._failed_through = max(self._failed_through, target)
+                    if self._active is handle:
+                        self._abandon_active()
+                raise SpoolError(f"audit spool unavailable: {error}") from error
+            self._synced = target
 
     def _spooled_estimate(self) -> int:
         """Backlog size for the size cap, read from disk at most once a second.
@@ -180,6 +216,7 @@ class Spool:
         records is left to crash recovery (which takes it, since it is no longer ours)."""
         handle, path = self._active, self._active_path
         self._active, self._active_path = None, None
+        self._failed_through = self._written  # its writes not yet synced never will be
         if handle is None or path is None:
             return
         try:
@@ -193,8 +230,9 @@ class Spool:
             pass
 
     def rotate(self, force: bool = False) -> None:
-        """Finish the active segment when it is full, old enough, or ``force``d."""
-        with self._lock:
+        """Finish the active segment when it is full, old enough, or ``force``d (its writes
+        made durable first, no fsync of it in flight)."""
+        with self._sync_lock, self._lock:
             if self._active is None or self._active_path is None:
                 return
             size = self._active.tell()
@@ -203,6 +241,14 @@ class Spool:
             )
             if size == 0 or not (due or force):
                 return
+            if self.fsync and self._synced < self._written:
+                try:
+                    os.fsync(self._active.fileno())
+                except OSError as error:
+                    self.last_error = str(error)
+                    self._abandon_active()
+                    return
+                self._synced = self._written
             # Renamed while still held: if the rename fails, the segment stays active.
             self._active_path.rename(self._active_path.with_suffix(READY_SUFFIX))
             self._active.close()
