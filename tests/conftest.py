@@ -11,7 +11,8 @@ import pytest
 
 from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
-from credit_scoring.ml.training import TrainConfig, train
+from credit_scoring.ml.training import TrainConfig
+from credit_scoring.ml.training_run import train
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
 from credit_scoring.profiles import CARD_DEFAULT, Profile, get_profile
 from tests.helpers import SIGNING_KEY, UCI_FILE

@@ -105,7 +105,7 @@ def _train_and_sign(config: TrainConfig) -> Path:
     """Train, report where the artifact went, and sign it when the key is set."""
     from credit_scoring.ml.artifact import sign_artifact
     from credit_scoring.ml.raw_data import RawFormatError
-    from credit_scoring.ml.training import train as run_training
+    from credit_scoring.ml.training_run import train as run_training
 
     try:
         directory = run_training(config)

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from pydantic import BeforeValidator, WithJsonSchema
 
 from credit_scoring.ml.artifact import sign_artifact
-from credit_scoring.ml.training import TrainConfig, train
+from credit_scoring.ml.training import TrainConfig
+from credit_scoring.ml.training_run import train
 from credit_scoring.profiles import PROFILES
 from credit_scoring.profiles.base import ColumnKind, InputColumn, Label, Profile
 from credit_scoring.profiles.kinds import CATEGORY, NUMBER, limits, number_or_nan

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,10 +31,9 @@ from credit_scoring.ml.evaluation import full_metrics
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown, elderly_rule
 from credit_scoring.ml.importance import feature_importance
 from credit_scoring.ml.quality_gate import evaluate_gate, gate_summary
+from credit_scoring.ml.training import Fitted, Prepared, TrainConfig
 from credit_scoring.profiles.base import InputColumn, Profile, truth_file
 
-if TYPE_CHECKING:
-    from credit_scoring.ml.training import Fitted, Prepared, TrainConfig
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from credit_scoring.ml.evaluation import (
     cost_threshold,
     risk_bands,
 )
-from credit_scoring.ml.model_description import Stamp, describe, evaluate, save
 from credit_scoring.ml.models import (
     catboost,
     feature_pipeline,
@@ -389,14 +388,3 @@ class Trainer:
         pipeline.fit(split.X_train, split.y_train, **params)
         self._timed("final_fit", start)
         return pipeline
-
-
-def train(config: TrainConfig) -> Path:
-    """Prepare, fit, evaluate, describe and save one model; return its version directory."""
-    stamp = Stamp.now()
-    trainer = Trainer(config)
-    data = trainer.prepare()
-    fitted = trainer.fit(data)
-    evaluation = evaluate(config, data, fitted)
-    metadata = describe(config, data, fitted, evaluation, stamp)
-    return save(config.models_root, fitted.pipeline, evaluation, metadata)
