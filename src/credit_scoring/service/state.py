@@ -103,13 +103,14 @@ class ServiceState:
         return hmac.compare_digest(hash_key(token), expected.lower())
 
 
-def service_state(request: Request) -> ServiceState:
-    """The app's state, set by create_app."""
+async def service_state(request: Request) -> ServiceState:
+    """The app's state, set by create_app (async, like every dependency here: FastAPI runs a
+    plain function's dependency in a worker thread)."""
     state: ServiceState = request.app.state.service
     return state
 
 
-def authenticated_client(
+async def authenticated_client(
     request: Request,
     state: Annotated[ServiceState, Depends(service_state)],
     x_api_key: Annotated[str | None, Header(description="API key of the calling client.")] = None,
