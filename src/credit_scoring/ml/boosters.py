@@ -158,7 +158,7 @@ class CatBoostTrees:
         if len(X) > FEW_ROWS:
             proba: np.ndarray = self._estimator.predict_proba(X)
             return proba
-        return _probabilities(self._raw(X))
+        return probabilities(self._raw(X))
 
     def _raw(self, X: np.ndarray) -> np.ndarray:
         """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
@@ -219,9 +219,10 @@ def _leaf_table(trees: list[dict[str, Any]], depth: int, dims: int) -> np.ndarra
     return table
 
 
-def _probabilities(raw: np.ndarray) -> np.ndarray:
-    """CatBoost's probabilities from raw values: the sigmoid of a single raw value (Logloss),
-    the softmax of several (MultiClass, two classes included)."""
+def probabilities(raw: np.ndarray) -> np.ndarray:
+    """Class probabilities from raw scores, one row per record: the sigmoid of a single
+    score (two classes: CatBoost's Logloss, a binary logistic regression), the softmax of
+    several (MultiClass, two classes included)."""
     if raw.shape[1] == 1:
         positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
         return np.column_stack([1.0 - positive, positive])

@@ -20,7 +20,7 @@ import numpy as np
 from catboost import CatBoostClassifier
 from lightgbm import LGBMClassifier
 
-from credit_scoring.ml.boosters import Booster, UnsupportedModel, native_booster
+from credit_scoring.ml.boosters import Booster, UnsupportedModel, native_booster, probabilities
 from credit_scoring.ml.fair_lending import ELDERLY_FROM, ElderlyNotScoredDown
 from credit_scoring.ml.stacking import PROBA_FLOOR, StackedEnsemble
 
@@ -47,13 +47,7 @@ class FastStack:
     def proba(self, X: np.ndarray) -> np.ndarray:
         """The meta-model's probabilities: the sigmoid for two classes, else the softmax."""
         logs = [np.log(np.clip(base.proba(X), PROBA_FLOOR, 1.0)) for base in self.bases]
-        decision = np.hstack(logs) @ self.coef.T + self.intercept
-        if decision.shape[1] == 1:
-            positive = 1.0 / (1.0 + np.exp(-decision[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
-        shifted = np.exp(decision - decision.max(axis=1, keepdims=True))
-        proba: np.ndarray = shifted / shifted.sum(axis=1, keepdims=True)
-        return proba
+        return probabilities(np.hstack(logs) @ self.coef.T + self.intercept)
 
     def split_points(self, feature: int) -> np.ndarray:
         """The split points of every base."""
