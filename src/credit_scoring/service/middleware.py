@@ -92,7 +92,8 @@ class RequestContextMiddleware:
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise _BodyTooLarge
-            body = await asyncio.wait_for(self._read_body(receive), self.body_timeout_seconds)
+            async with asyncio.timeout(self.body_timeout_seconds):  # no task per request
+                body = await self._read_body(receive)
             await self.app(scope, _replaying(body, receive), send_with_id)
         except _ClientGone:
             outcome["status"] = 499
