@@ -1,5 +1,5 @@
 """The one scorer: an artifact and the threshold in force turn records into decisions. The API,
-the CLI, the bench and Spark all call it.
+the CLI and the bench call it (and Spark's path, issue O, is to).
 
 Two ways in, one way through: validated API records (canonical values by name, read by
 each column's kind) and raw file rows (the Pipeline's own record cleaning) both become
