@@ -1,6 +1,6 @@
 """Batch scoring in process: raw rows, read as strings from the profile's training file as a
 CSV reader gives them, to decisions through the scorer the API and the CLI use
-(``Scorer.score_frame(Scorer.canonical_frame(raw))``)."""
+(``Scorer.score_canonical(Scorer.canonical_frame(raw))``)."""
 
 from __future__ import annotations
 
@@ -43,11 +43,11 @@ def in_process(directory: Path, profile: Profile, options: Options) -> dict[str,
     check_examples(scorer)
     source = training_file(profile)
     raw = tiled(load_raw(source, profile), options.batch_rows)
-    scorer.score_frame(scorer.canonical_frame(raw.iloc[:WARMUP_ROWS]))
+    scorer.score_canonical(scorer.canonical_frame(raw.iloc[:WARMUP_ROWS]))
     seconds = []
     for _ in range(options.runs):
         started = time.perf_counter()
-        scorer.score_frame(scorer.canonical_frame(raw))
+        scorer.score_canonical(scorer.canonical_frame(raw))
         seconds.append(time.perf_counter() - started)
     rate = len(raw) / statistics.median(seconds)
     print(f"  {profile.name}: {len(raw):,} rows, {rate:,.0f} rows/s ({scorer.fast_path})")
@@ -57,6 +57,6 @@ def in_process(directory: Path, profile: Profile, options: Options) -> dict[str,
         "seconds": seconds,
         "rows_per_second": rate,
         "fast_path": scorer.fast_path,
-        "command": f"Scorer.score_frame(Scorer.canonical_frame(raw)), {len(raw):,} rows of "
+        "command": f"Scorer.score_canonical(Scorer.canonical_frame(raw)), {len(raw):,} rows of "
         f"{source.name}, as strings",
     }

@@ -101,7 +101,7 @@ def _check_parity(pipeline: Pipeline, profile: Profile, raw: pd.DataFrame) -> No
     assert scorer.fast is not None, scorer.fast_path
     reference = pipeline.predict_proba(raw[profile.input_names])
     canonical = scorer.canonical_frame(raw)
-    from_rows = scorer.score_frame(canonical).proba
+    from_rows = scorer.score_canonical(canonical).proba
     from_records = scorer.score_records(_records(canonical)).proba
     assert np.abs(from_rows - reference).max() <= TOLERANCE
     assert np.abs(from_records - reference).max() <= TOLERANCE

@@ -6,7 +6,7 @@ audit record, batch scoring and the report all use them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -32,16 +32,11 @@ class ScoredRecords:
     credit_class: np.ndarray
     risk_probability: np.ndarray
     decision: np.ndarray
-    outside_training_range: list[tuple[str, ...]] | None = None
-
-    def with_outside(self, outside: list[tuple[str, ...]]) -> ScoredRecords:
-        """These records, with the inputs of each that lie outside the training range."""
-        return replace(self, outside_training_range=outside)
+    outside_training_range: list[tuple[str, ...]]  # per record, the inputs named there
 
     def outside(self, index: int) -> list[str]:
-        """The inputs of one record outside the training range (none when not checked)."""
-        found = self.outside_training_range
-        return [] if found is None else list(found[index])
+        """The inputs of one record whose value lies outside the training range."""
+        return list(self.outside_training_range[index])
 
     def __len__(self) -> int:
         return len(self.prediction)
@@ -67,7 +62,7 @@ class ScoredRecords:
             "risk_probability": self.risk_probability,
             "decision": self.decision,
             "outside_training_range": np.asarray(
-                [";".join(names) for names in self.outside_training_range or [()] * len(self)],
+                [";".join(names) for names in self.outside_training_range],
                 dtype=object,
             ),
         }
@@ -78,10 +73,13 @@ def decide(
     classes: tuple[str, ...],
     risk_index: int,
     threshold: float,
-    bands: RiskBands | None = None,
+    bands: RiskBands | None,
+    *,
+    outside_training_range: list[tuple[str, ...]],
 ) -> ScoredRecords:
     """NEGADO when P(risk class) >= threshold. The class is the most probable one, or, with
-    ``bands``, the risk band (``RISK_BANDS``: 0 Poor, 1 Standard, 2 Good) of that probability."""
+    ``bands``, the risk band (``RISK_BANDS``: 0 Poor, 1 Standard, 2 Good) of that probability.
+    ``outside_training_range`` names, per record, the inputs outside the training range."""
     risk_probability = proba[:, risk_index]
     if bands is None:
         prediction = np.argmax(proba, axis=1)
@@ -101,4 +99,5 @@ def decide(
         decision=np.where(
             risk_probability >= threshold, Decision.NEGADO.value, Decision.APROVADO.value
         ),
+        outside_training_range=outside_training_range,
     )

@@ -115,7 +115,8 @@ def describe(
 ) -> ArtifactMetadata:
     """The artifact's metadata, quality gate included."""
     profile = config.profile
-    encoded = fitted.pipeline[:-1].transform(data.split.X_train)
+    canonical = fitted.pipeline[0].transform(data.split.X_train)
+    encoded = fitted.pipeline[1].transform(canonical)
     features = list(encoded.columns)
     described = ArtifactMetadata(
         schema_version=SCHEMA_VERSION,
@@ -126,7 +127,7 @@ def describe(
         training_data=_training_data(config, data),
         libraries=_library_versions(),
         inputs=[_described(column) for column in profile.inputs],
-        training_ranges=training_ranges(fitted.pipeline[0].transform(data.split.X_train), profile),
+        training_ranges=training_ranges(canonical, profile),
         features=features,
         classes=list(profile.classes),
         risk_class=profile.risk_class,

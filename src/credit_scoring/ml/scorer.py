@@ -77,22 +77,20 @@ class Scorer:
         canonical: pd.DataFrame = self._clean.transform(raw[self.profile.input_names])
         return canonical
 
-    def score_frame(self, canonical: pd.DataFrame) -> ScoredRecords:
+    def score_canonical(self, canonical: pd.DataFrame) -> ScoredRecords:
         """Decisions for rows the record cleaning has read (``canonical_frame``)."""
         return self.score_columns(_frame_columns(canonical))
 
     def score_columns(self, columns: Columns) -> ScoredRecords:
         """Decisions for canonical columns."""
-        proba = self.proba(columns)
-        metadata = self.artifact.metadata
-        scored = decide(
-            proba,
+        return decide(
+            self.proba(columns),
             self.profile.classes,
             self.profile.risk_index,
             self.threshold,
-            metadata.risk_bands,
+            self.artifact.metadata.risk_bands,
+            outside_training_range=self._outside_training_range(columns),
         )
-        return scored.with_outside(self._outside_training_range(columns))
 
     def proba(self, columns: Columns) -> np.ndarray:
         """Class probabilities of canonical columns: the fast path, else the Pipeline's."""

@@ -82,7 +82,7 @@ def score_frame(scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False
     # canonical): its output is both what the model reads and what tells which values it
     # could not read.
     canonical = clean_dataset(raw, profile) if per_customer else scorer.canonical_frame(raw)
-    decisions = scorer.score_frame(canonical)
+    decisions = scorer.score_canonical(canonical)
     out = pd.DataFrame(index=raw.index)
     if KEY_COLUMN in raw.columns:
         out[KEY_COLUMN] = raw[KEY_COLUMN]
