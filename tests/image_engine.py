@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTAINER_TOOL = ROOT.parent / "shared" / "tools" / "container"
-PINNED_IMAGE = re.compile(r"^(FROM\s+\S+?)@sha256:[0-9a-f]{64}", re.MULTILINE)
-
-
-def without_digests(dockerfile: str) -> str:
-    """The Dockerfile with its base images by tag only: the shared tool's local stand-in for
-    the base exists under its tag, not under the real image's digest."""
-    return PINNED_IMAGE.sub(r"\1", dockerfile)
 
 
 def _docker_runs() -> bool:
@@ -61,7 +52,7 @@ class DockerEngine(ImageEngine):
     name = "docker"
 
     def build(self, context: Path, tag: str) -> None:
-        subprocess.run(["docker", "build", "--tag", tag, str(context)], check=True)
+        _build_or_explain(["docker", "build", "--tag", tag, str(context)])
 
     def serve(self, tag: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         args = [a for pair in _env_args(env) for a in ("--env", pair)]
@@ -95,14 +86,11 @@ class BuildahEngine(ImageEngine):
     name = "buildah (shared/tools/container)"
 
     def build(self, context: Path, tag: str) -> None:
-        # Docker format: the OCI format drops HEALTHCHECK.
-        with tempfile.TemporaryDirectory() as folder:
-            dockerfile = Path(folder) / "Dockerfile"
-            dockerfile.write_text(without_digests((context / "Dockerfile").read_text()))
-            options = ["--format", "docker", "--file", str(dockerfile)]
-            subprocess.run(
-                [str(CONTAINER_TOOL), "build", tag, str(context), "--", *options], check=True
-            )
+        # Docker format: the OCI format drops HEALTHCHECK. The tool builds a base pinned by
+        # digest on its local stand-in itself (a second --file would add a second copy of
+        # every stage, and Buildah then races between the two).
+        options = ["--format", "docker"]
+        _build_or_explain([str(CONTAINER_TOOL), "build", tag, str(context), "--", *options])
 
     def _command(self, tag: str, env: dict[str, str], command: list[str]) -> list[str]:
         return [str(CONTAINER_TOOL), "run", tag, "--", "env", *_env_args(env), *command]
@@ -139,6 +127,19 @@ class BuildahEngine(ImageEngine):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         subprocess.run([str(CONTAINER_TOOL), "rm"], capture_output=True)
+
+
+class BuildFailed(RuntimeError):
+    """The image did not build; the message ends with what the build printed last."""
+
+
+def _build_or_explain(command: list[str], tail_lines: int = 40) -> None:
+    """Run an image build; when it fails, fail with the build's last lines in the message,
+    so that a CI summary line names the cause, not only an exit status."""
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        tail = "\n".join(done.stdout.splitlines()[-tail_lines:])
+        raise BuildFailed(f"the image build failed (exit {done.returncode}):\n{tail}")
 
 
 def _name(env: dict[str, str]) -> str:
