@@ -1,4 +1,5 @@
-"""Score records and write their audit records: one plain function, run off the event loop."""
+"""Score records and make their answers and audit records (the records then spooled by the
+caller, or here for a caller off the event loop)."""
 
 from __future__ import annotations
 
@@ -20,15 +21,6 @@ from credit_scoring.ml.decision import Decision, ScoredRecords
 from credit_scoring.ml.scorer import Scorer
 
 
-@dataclass(frozen=True)
-class Decided:
-    """Scored records and each one's answer (with the id it is audited under), built once
-    for the audit record and the response, in the same order."""
-
-    scored: ScoredRecords
-    answers: list[dict[str, Any]]
-
-
 def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
     """The response fields of one scored record, with the compatibility fields."""
     shared = scored.item(index, classes)
@@ -38,17 +30,21 @@ def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> 
     }
 
 
-def decide_and_record(
-    scorer: Scorer,
-    sink: AuditSink,
-    records: dict[int, BaseModel],
-    context: RequestContext,
-    *,
-    batch: bool,
+@dataclass(frozen=True)
+class Decided:
+    """Scored records, each one's answer (with the id it is audited under) and audit record,
+    built once, in the same order."""
+
+    scored: ScoredRecords
+    answers: list[dict[str, Any]]
+    audit_records: list[dict[str, Any]]
+
+
+def decide(
+    scorer: Scorer, records: dict[int, BaseModel], context: RequestContext, *, batch: bool
 ) -> Decided:
-    """Score ``records`` (keyed by their position in the request), in that order; spool one
-    audit record per decision, under its own decision id, before anyone sees it (the sink
-    raises AuditUnavailable when it cannot: no decision leaves without its record)."""
+    """Score ``records`` (keyed by their position in the request), in that order, and make
+    each decision's answer and audit record, under its own decision id."""
     values = [vars(record) for record in records.values()]
     scored = scorer.score_records(values)
     classes = scorer.profile.classes
@@ -68,5 +64,19 @@ def decide_and_record(
         (position if batch else None, record.model_dump(mode="json"))
         for position, record in records.items()
     ]
-    sink.record(Stream.PREDICTIONS, decider.profile, decision_records(decider, inputs, answers))
-    return Decided(scored, answers)
+    return Decided(scored, answers, decision_records(decider, inputs, answers))
+
+
+def decide_and_record(
+    scorer: Scorer,
+    sink: AuditSink,
+    records: dict[int, BaseModel],
+    context: RequestContext,
+    *,
+    batch: bool,
+) -> Decided:
+    """``decide``, then spool the audit records before anyone sees a decision (the sink
+    raises AuditUnavailable when it cannot: no decision leaves without its record)."""
+    decided = decide(scorer, records, context, batch=batch)
+    sink.record(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
+    return decided

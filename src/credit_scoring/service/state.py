@@ -25,6 +25,9 @@ from credit_scoring.service.request_context import RequestContext, context_of
 from credit_scoring.service.settings import Settings
 
 
+API_KEY_DESCRIPTION = "API key of the calling client."
+
+
 @dataclass
 class ServiceState:
     """Settings, the profiles served and the models found for them (a scorer each once
@@ -103,21 +106,16 @@ class ServiceState:
         return hmac.compare_digest(hash_key(token), expected.lower())
 
 
-async def service_state(request: Request) -> ServiceState:
-    """The app's state, set by create_app (async, like every dependency here: FastAPI runs a
-    plain function's dependency in a worker thread)."""
+def state_of(request: Request) -> ServiceState:
+    """The app's state, set by create_app."""
     state: ServiceState = request.app.state.service
     return state
 
 
-async def authenticated_client(
-    request: Request,
-    state: Annotated[ServiceState, Depends(service_state)],
-    x_api_key: Annotated[str | None, Header(description="API key of the calling client.")] = None,
-) -> str:
-    """The calling client's id; 401 without a valid key (429 once an address has sent
-    too many of those), 429 past the client's rate limit."""
-    client = state.keys.client_for(x_api_key)
+def authenticate(request: Request, state: ServiceState, key: str | None) -> str:
+    """The calling client's id, also put in the request's context; 401 without a valid key
+    (429 once an address has sent too many of those), 429 past the client's rate limit."""
+    client = state.keys.client_for(key)
     if client is None:
         address = request.client.host if request.client else "unknown"
         wait = state.failed_keys.retry_after(address)
@@ -135,6 +133,21 @@ async def authenticated_client(
             headers={"Retry-After": str(wait)},
         )
     return client
+
+
+async def service_state(request: Request) -> ServiceState:
+    """``state_of`` as a dependency (async, like every dependency here: FastAPI runs a
+    plain function's dependency in a worker thread)."""
+    return state_of(request)
+
+
+async def authenticated_client(
+    request: Request,
+    state: Annotated[ServiceState, Depends(service_state)],
+    x_api_key: Annotated[str | None, Header(description=API_KEY_DESCRIPTION)] = None,
+) -> str:
+    """``authenticate`` as a dependency."""
+    return authenticate(request, state, x_api_key)
 
 
 Client = Annotated[str, Depends(authenticated_client)]

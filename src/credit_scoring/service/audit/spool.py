@@ -149,13 +149,14 @@ class Spool:
 
     def append(self, records: list[dict[str, Any]]) -> None:
         """Make ``records`` durable, or raise SpoolError (disk full, unwritable, over size)."""
-        data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
-        ticket = self._write(data)
+        ticket = self.write(records)
         if self.fsync:
-            self._make_durable(ticket)
+            self.make_durable(ticket)
 
-    def _write(self, data: bytes) -> int:
-        """Write ``data`` to the active segment; its ticket for ``_make_durable``."""
+    def write(self, records: list[dict[str, Any]]) -> int:
+        """Write ``records`` to the active segment, not yet forced to disk; the write's
+        ticket for ``make_durable``. Raises SpoolError as ``append`` does."""
+        data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
         with self._lock:
             try:
                 if self._spooled_estimate() + len(data) > self.max_bytes:
@@ -176,7 +177,7 @@ class Spool:
                 self._abandon_active()
                 raise SpoolError(f"audit spool unavailable: {error}") from error
 
-    def _make_durable(self, ticket: int) -> None:
+    def make_durable(self, ticket: int) -> None:
         """Return once the write ``ticket`` is on disk: covered by an fsync that began after
         it (another caller's, or one made here for every write so far)."""
         with self._sync_lock:
