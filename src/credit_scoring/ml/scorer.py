@@ -21,7 +21,7 @@ from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.decision import ScoredRecords, decide
 from credit_scoring.ml.fast_model import FastModel, fast_model
 from credit_scoring.profiles.base import InputColumn, Profile
-from credit_scoring.profiles.transformer import Columns
+from credit_scoring.profiles.transformer import Columns, float_matrix
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class Scorer:
         count = len(next(iter(columns.values())))
         if not self._ranges:
             return [()] * count
-        values = np.column_stack([columns[name] for name in self._ranges])
+        values = float_matrix([columns[name] for name in self._ranges])
         with np.errstate(invalid="ignore"):
             outside = (values < self._low) | (values > self._high)
         found: list[tuple[str, ...]] = [()] * count

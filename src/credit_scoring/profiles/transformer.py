@@ -77,6 +77,15 @@ def per_distinct(
     return spread
 
 
+def float_matrix(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Equal-length columns side by side as a float matrix (for one row, several times
+    cheaper than ``np.column_stack``, which converts each column to 2-D first)."""
+    matrix = np.empty((len(columns[0]), len(columns)), dtype=np.float64)
+    for index, column in enumerate(columns):
+        matrix[:, index] = column
+    return matrix
+
+
 class FeatureEncoder(ProfileTransformer):
     """A profile's features: ``encode`` maps canonical columns to float feature columns in
     plain numpy, so that one implementation serves a whole file (through ``transform``, as a
@@ -90,7 +99,7 @@ class FeatureEncoder(ProfileTransformer):
         """The features as a float matrix, one row per record, columns in output order."""
         check_is_fitted(self, "feature_names_in_")
         encoded = self.encode(columns)
-        return np.column_stack([encoded[name] for name in self._output_names()]).astype("float64")
+        return float_matrix([encoded[name] for name in self._output_names()])
 
     def _transform(self, X: pd.DataFrame) -> pd.DataFrame:
         columns = {name: X[name].to_numpy() for name in self.profile.input_names}
