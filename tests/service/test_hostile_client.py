@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service import request_body
 from credit_scoring.service.app import create_app
+from credit_scoring.service.auth import hash_key
 from tests.helpers import HEADERS, live_env, make_settings
 from tests.helpers import LiveServer
 
@@ -61,21 +62,42 @@ def test_a_silent_connection_is_cut_off(server: LiveServer) -> None:
     assert response == b"" and seconds < 4
 
 
+KEY_HEADER = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in HEADERS.items())
+
+
 def test_a_partial_body_times_out_with_408(server: LiveServer) -> None:
     request = (
         b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b'Content-Length: 500\r\n\r\n{"data": {'
+        + KEY_HEADER
+        + b'Content-Length: 500\r\n\r\n{"data": {'
     )
     response, seconds = raw_exchange(server, request)
     status, body = status_and_body(response)
     assert status == 408 and body["error"] == "request_timeout" and seconds < 4, response
 
 
+@pytest.mark.parametrize("key", [b"", b"x-api-key: wrong\r\n"], ids=["no key", "wrong key"])
+def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
+    server: LiveServer, key: bytes
+) -> None:
+    """A body that never finishes gets its 401 at once, not a 408 once the body's deadline
+    (1 s here) has passed: the key is checked from the headers."""
+    request = (
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + key
+        + b'Content-Length: 500\r\n\r\n{"data": {'
+    )
+    response, seconds = raw_exchange(server, request)
+    status, body = status_and_body(response)
+    assert status == 401 and body["error"] == "unauthorized" and seconds < 0.9, (response, seconds)
+
+
 def test_a_chunked_body_over_the_limit_gets_413(server: LiveServer) -> None:
     chunk = b"x" * 1000
     request = (
         b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Transfer-Encoding: chunked\r\n\r\n"
+        + KEY_HEADER
+        + b"Transfer-Encoding: chunked\r\n\r\n"
         + (b"%x\r\n" % len(chunk) + chunk + b"\r\n") * 5
         + b"0\r\n\r\n"
     )
@@ -111,6 +133,32 @@ def test_wrong_key_floods_are_throttled(trained_dir: Path) -> None:
         statuses = [client.get("/model", headers=wrong).status_code for _ in range(8)]
         assert statuses == [401] * 5 + [429] * 3
         assert client.get("/model", headers=HEADERS).status_code == 200
+
+
+def _guess(client: TestClient, route: str) -> int:
+    if route == "/metrics":
+        return client.get(route, headers={"authorization": "Bearer guess"}).status_code
+    if route == "/ready":
+        return client.get(route, headers={"x-api-key": "guess"}).status_code
+    return client.post(route, json={}, headers={"x-api-key": "guess"}).status_code
+
+
+def test_every_credential_failure_counts_against_the_address(trained_dir: Path) -> None:
+    """Guesses spread over the routes that check a key or token share one limit: /ready no
+    longer tells a valid key from a wrong one for free, nor /metrics its token."""
+    settings = make_settings(
+        trained_dir,
+        failed_key_limit_per_minute=6,
+        metrics_public=False,
+        metrics_token_sha256=hash_key("the token"),
+    )
+    routes = ["/ready", "/metrics", "/predict", "/predict/batch", "/feedback", "/model"]
+    with TestClient(create_app(settings)) as client:
+        statuses = [_guess(client, route) for route in routes]
+        assert statuses == [200] + [401] * 5, statuses  # /ready: the short answer
+        assert [_guess(client, route) for route in routes] == [429] * 6
+        assert client.get("/ready").status_code in (200, 503)  # no key: the short answer
+        assert "reasons" in client.get("/ready").json()
 
 
 LARGE = request_body.INLINE_BODY_BYTES + 1

@@ -133,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.body_timeout_seconds,
         metrics=state.metrics,
+        authenticate=state.authenticate,
     )
     return app
 

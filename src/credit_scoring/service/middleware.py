@@ -8,13 +8,14 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from credit_scoring.service.errors import error_bytes
+from credit_scoring.service.errors import ServiceError, error_bytes
 from credit_scoring.service.metrics import UNMATCHED, Metrics
-from credit_scoring.service.request_context import RequestContext, open_context
+from credit_scoring.service.request_context import RequestContext, client_address, open_context
 
 logger = logging.getLogger("credit_scoring.access")
 
@@ -23,6 +24,17 @@ REQUEST_ID_RULE = (
     "X-Request-ID must be 1 to 128 characters, each a letter, a digit, '.', '_', ':' or '-' "
     "(send none and the server makes one)."
 )
+
+
+Authenticate = Callable[[str | None, str, RequestContext], str]
+
+
+class _Refusal(ServiceError):
+    """A refusal made here, below the app: its status and code given with it."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
 
 
 class _BodyTooLarge(Exception):
@@ -62,12 +74,18 @@ class RequestContextMiddleware:
     """Give every request an id (kept from X-Request-ID when valid) and log its outcome."""
 
     def __init__(
-        self, app: ASGIApp, max_body_bytes: int, body_timeout_seconds: float, metrics: Metrics
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        body_timeout_seconds: float,
+        metrics: Metrics,
+        authenticate: Authenticate,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout_seconds = body_timeout_seconds
         self.metrics = metrics
+        self.authenticate = authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,6 +107,8 @@ class RequestContextMiddleware:
         try:
             if sent is not None and sent != request_id:
                 raise _InvalidRequestId
+            if scope["method"] == "POST":  # every POST needs a key: checked before its body
+                self.authenticate(_header(scope, b"x-api-key"), client_address(scope), context)
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise _BodyTooLarge
@@ -98,22 +118,25 @@ class RequestContextMiddleware:
         except _ClientGone:
             outcome["status"] = 499
         except Exception as error:
-            status, code, message = self._refusal(error, request_id)
-            await self._fail(send_with_id, outcome, request_id, status, code, message)
+            await self._fail(send_with_id, outcome, request_id, self._refusal(error, request_id))
         finally:
             self._record(scope, context, outcome["status"])
 
-    def _refusal(self, error: Exception, request_id: str) -> tuple[int, str, str]:
-        """Status, code and message for what went wrong around (or inside) the app."""
+    def _refusal(self, error: Exception, request_id: str) -> ServiceError:
+        """What went wrong around (or inside) the app, as the error to answer with."""
+        if isinstance(error, ServiceError):
+            return error
         if isinstance(error, _InvalidRequestId):
-            return 400, "invalid_request_id", REQUEST_ID_RULE
+            return _Refusal(400, "invalid_request_id", REQUEST_ID_RULE)
         if isinstance(error, _BodyTooLarge):
-            return 413, "payload_too_large", f"The body exceeds {self.max_body_bytes} bytes."
+            message = f"The body exceeds {self.max_body_bytes} bytes."
+            return _Refusal(413, "payload_too_large", message)
         if isinstance(error, TimeoutError):
-            limit = self.body_timeout_seconds
-            return 408, "request_timeout", f"The body did not arrive within {limit:g} s."
+            message = f"The body did not arrive within {self.body_timeout_seconds:g} s."
+            return _Refusal(408, "request_timeout", message)
         logger.exception("unhandled error", extra={"request_id": request_id})
-        return 500, "internal_error", "Internal error; quote the request id when reporting it."
+        message = "Internal error; quote the request id when reporting it."
+        return _Refusal(500, "internal_error", message)
 
     async def _read_body(self, receive: Receive) -> bytes:
         """The whole body (chunked or not), refused past max_body_bytes."""
@@ -133,17 +156,17 @@ class RequestContextMiddleware:
 
     @staticmethod
     async def _fail(
-        send: Send, outcome: dict[str, Any], request_id: str, status: int, code: str, message: str
+        send: Send, outcome: dict[str, Any], request_id: str, error: ServiceError
     ) -> None:
         if outcome["started"]:
             return
-        body = error_bytes(request_id, code, message)
+        body = error_bytes(request_id, error.code, error.message)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),  # the rest of a refused body is not read
-        ]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
+        ] + [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
+        await send({"type": "http.response.start", "status": error.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     def _record(self, scope: Scope, context: RequestContext, status: int) -> None:

@@ -41,6 +41,12 @@ def context_of(request: Request) -> RequestContext:
     return context
 
 
+def client_address(scope: Scope) -> str:
+    """The address the request came from (the proxy's, unless uvicorn trusts it)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
 async def request_context(request: Request) -> RequestContext:
     """The request's context, as a dependency (async: FastAPI runs a plain function's
     dependency in a worker thread, a hop that costs more than the lookup)."""

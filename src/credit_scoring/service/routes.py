@@ -18,7 +18,6 @@ from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audited_scoring import Decided, decide, decide_and_record
 from credit_scoring.service.errors import (
     PayloadTooLarge,
-    Unauthorized,
     request_id_of,
 )
 from credit_scoring.service.audit.records import Stream, feedback_record
@@ -36,7 +35,12 @@ from credit_scoring.service.schemas import (
 )
 from credit_scoring.service.model_info import model_description
 from credit_scoring.service.request_body import ProfileBody, body_reader, documented_body
-from credit_scoring.service.request_context import Context, RequestContext, context_of
+from credit_scoring.service.request_context import (
+    Context,
+    RequestContext,
+    client_address,
+    context_of,
+)
 from credit_scoring.service.state import (
     API_KEY_DESCRIPTION,
     Client,
@@ -89,19 +93,27 @@ def probe_router() -> APIRouter:
         response_class=PlainTextResponse,
     )
     async def metrics(request: Request, state: State) -> PlainTextResponse:
-        if not state.authorised_metrics(request.headers.get("authorization")):
-            raise Unauthorized("/metrics needs Authorization: Bearer <the metrics token>.")
+        state.check_metrics_token(
+            request.headers.get("authorization"), client_address(request.scope)
+        )
         body = await run_in_threadpool(state.metrics.render)
         return PlainTextResponse(body, media_type=CONTENT_TYPE_LATEST)
 
     @router.get(
         "/ready",
         summary="The model is loaded and decisions can be recorded",
-        description="Status and short reasons; a valid x-api-key also gets the details.",
-        responses={503: {"description": "Not ready; the reasons say why."}},
+        description=(
+            "Status and short reasons; a valid x-api-key also gets the details (an invalid"
+            " one counts against the address like any failed key)."
+        ),
+        responses={
+            429: {"model": ErrorResponse, "description": "Too many failed keys from here."},
+            503: {"description": "Not ready; the reasons say why."},
+        },
     )
     async def ready(request: Request, state: State) -> JSONResponse:
-        detailed = state.keys.client_for(request.headers.get("x-api-key")) is not None
+        key, address = request.headers.get("x-api-key"), client_address(request.scope)
+        detailed = state.detailed_readiness(key, address)
         is_ready, body = await run_in_threadpool(state.readiness, detailed)
         return JSONResponse(body, status_code=200 if is_ready else 503)
 

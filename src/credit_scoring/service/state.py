@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, Header, Request
 
@@ -21,7 +21,7 @@ from credit_scoring.service.errors import (
     Unauthorized,
 )
 from credit_scoring.service.metrics import Metrics
-from credit_scoring.service.request_context import RequestContext, context_of
+from credit_scoring.service.request_context import RequestContext, client_address, context_of
 from credit_scoring.service.settings import Settings
 
 
@@ -95,15 +95,63 @@ class ServiceState:
         body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}
         return not reasons, body | (details if detailed else {})
 
-    def authorised_metrics(self, authorization: str | None) -> bool:
-        """Whether /metrics may answer: public by setting, or the bearer token matches."""
+    def authenticate(self, key: str | None, address: str, context: RequestContext) -> str:
+        """The client owning ``key``, also put in ``context``; 401 without a valid key
+        (429 once ``address`` has failed too often), 429 past the client's rate limit."""
+        client = self.keys.client_for(key)
+        if client is None:
+            self.refuse_credential(address, "A valid x-api-key header is required.")
+        context.client_id = client
+        wait = self.limiter.retry_after(client)
+        if wait:
+            raise RateLimited(
+                f"Rate limit of {self.limiter.per_minute} requests per minute exceeded.",
+                headers={"Retry-After": str(wait)},
+            )
+        return client
+
+    def refuse_credential(self, address: str, message: str) -> NoReturn:
+        """Count a failed credential (key or token, on any route) against ``address``:
+        401 with ``message``, or 429 once the address has failed too often."""
+        self.count_failed_credential(address)
+        raise Unauthorized(message)
+
+    def count_failed_credential(self, address: str) -> None:
+        """One more failed credential from ``address``; 429 once it has failed too often."""
+        wait = self.failed_keys.retry_after(address)
+        if wait:
+            raise RateLimited(
+                "Too many requests without a valid credential from this address.",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def check_metrics_token(self, authorization: str | None, address: str) -> None:
+        """Let /metrics answer: public by setting, or the bearer token matches (a failure
+        counts as a failed credential)."""
         if self.settings.metrics_public:
-            return True
+            return
         expected = self.settings.metrics_token_sha256
         scheme, _, token = (authorization or "").partition(" ")
-        if not expected or scheme.lower() != "bearer" or not token:
+        valid = (
+            bool(expected and token)
+            and scheme.lower() == "bearer"
+            and hmac.compare_digest(hash_key(token), (expected or "").lower())
+        )
+        if not valid:
+            self.refuse_credential(
+                address, "/metrics needs Authorization: Bearer <the metrics token>."
+            )
+
+    def detailed_readiness(self, key: str | None, address: str) -> bool:
+        """Whether /ready shows the details: a valid key. No key, or a wrong one, gets the
+        short answer; a wrong one also counts as a failed credential (429 past the limit),
+        so that /ready is no free oracle for guessing keys."""
+        if not key:
             return False
-        return hmac.compare_digest(hash_key(token), expected.lower())
+        if self.keys.client_for(key) is None:
+            self.count_failed_credential(address)
+            return False
+        return True
 
 
 def state_of(request: Request) -> ServiceState:
@@ -113,26 +161,12 @@ def state_of(request: Request) -> ServiceState:
 
 
 def authenticate(request: Request, state: ServiceState, key: str | None) -> str:
-    """The calling client's id, also put in the request's context; 401 without a valid key
-    (429 once an address has sent too many of those), 429 past the client's rate limit."""
-    client = state.keys.client_for(key)
-    if client is None:
-        address = request.client.host if request.client else "unknown"
-        wait = state.failed_keys.retry_after(address)
-        if wait:
-            raise RateLimited(
-                "Too many requests without a valid x-api-key from this address.",
-                headers={"Retry-After": str(wait)},
-            )
-        raise Unauthorized("A valid x-api-key header is required.")
-    context_of(request).client_id = client
-    wait = state.limiter.retry_after(client)
-    if wait:
-        raise RateLimited(
-            f"Rate limit of {state.limiter.per_minute} requests per minute exceeded.",
-            headers={"Retry-After": str(wait)},
-        )
-    return client
+    """``ServiceState.authenticate`` for a request (once: a POST's client was found by the
+    middleware before its body was read)."""
+    context = context_of(request)
+    if context.client_id is not None:
+        return context.client_id
+    return state.authenticate(key, client_address(request.scope), context)
 
 
 async def service_state(request: Request) -> ServiceState:
