@@ -112,6 +112,46 @@ def test_a_malformed_request_gets_the_json_error_body(server: LiveServer) -> Non
     assert b"content-type: application/json" in response.lower()
 
 
+def test_a_body_with_two_lengths_is_refused_and_the_connection_closed(
+    server: LiveServer,
+) -> None:
+    """Content-Length and Transfer-Encoding together: a proxy may end the body elsewhere
+    (request smuggling, RFC 9112 §6.1). The raw exchange ends only when the server closes."""
+    request = (
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + KEY_HEADER
+        + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
+    response, seconds = raw_exchange(server, request)
+    status, body = status_and_body(response)  # refused by the HTTP parser itself
+    assert status == 400 and body["error"] == "bad_request" and seconds < 2, response
+
+
+def test_the_app_refuses_two_lengths_under_any_server(client: TestClient) -> None:
+    """The same refusal from the app, for a server whose parser lets such a request by."""
+    headers = HEADERS | {"content-length": "2", "transfer-encoding": "chunked"}
+    response = client.post("/predict", content=b"{}", headers=headers)
+    assert response.status_code == 400 and "not both" in response.json()["message"]
+    assert response.headers["connection"] == "close"
+
+
+def test_no_redirect_is_built_from_the_host_header(server: LiveServer) -> None:
+    response, _ = raw_exchange(
+        server, b"GET /metrics/ HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n"
+    )
+    assert b"evil.example.com" not in response and b"location:" not in response.lower()
+    assert int(response.split()[1]) == 404, response
+
+
+def test_a_request_the_parser_refuses_is_logged_with_its_id(server: LiveServer) -> None:
+    response, _ = raw_exchange(server, b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n")
+    request_id = status_and_body(response)[1]["request_id"]
+    deadline = time.monotonic() + 5
+    while request_id not in server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert request_id in server.log.read_text()
+
+
 def test_an_honest_client_is_served_as_before(server: LiveServer, english: Any) -> None:
     with httpx.Client(base_url=server.url, timeout=10) as client:
         for _ in range(3):  # one kept-alive connection, three requests

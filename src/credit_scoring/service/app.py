@@ -124,6 +124,9 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        # No redirect to the slashless path: Starlette builds it from the client's Host
+        # header, which would send a client anywhere it names.
+        redirect_slashes=False,
     )
     app.state.service = state
     install_error_handlers(app, profiles)

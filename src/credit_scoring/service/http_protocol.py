@@ -5,6 +5,7 @@ parser cannot read) are the JSON error body of every other error."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from functools import cache
 from typing import Any
@@ -13,6 +14,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from credit_scoring.service.errors import error_bytes
 from credit_scoring.service.settings import Settings
+
+logger = logging.getLogger("credit_scoring.access")
 
 # How `credit-scoring serve` (and the bench's reference servers) run uvicorn.
 SERVER_OPTIONS: dict[str, Any] = {
@@ -28,8 +31,14 @@ def header_timeout_seconds() -> float:
 
 
 def json_400(message: str) -> bytes:
-    """A whole HTTP 400 response whose body is the service's JSON error document."""
+    """A whole HTTP 400 response whose body is the service's JSON error document; logged
+    with its request id, as every other answer is."""
     request_id = uuid.uuid4().hex
+    logger.warning(
+        "request refused by the HTTP parser: %s",
+        message,
+        extra={"request_id": request_id, "status": 400},
+    )
     body = error_bytes(request_id, "bad_request", message)
     head = (
         b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"

@@ -41,6 +41,15 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _AmbiguousLength(Exception):
+    pass
+
+
+# RFC 9112 §6.1: a proxy in front may read such a body's end elsewhere than we do (request
+# smuggling), so it is refused and the connection closed.
+AMBIGUOUS_LENGTH = "Send either Content-Length or Transfer-Encoding, not both."
+
+
 class _ClientGone(Exception):
     pass
 
@@ -107,11 +116,7 @@ class RequestContextMiddleware:
         try:
             if sent is not None and sent != request_id:
                 raise _InvalidRequestId
-            if scope["method"] == "POST":  # every POST needs a key: checked before its body
-                self.authenticate(_header(scope, b"x-api-key"), client_address(scope), context)
-            declared = _header(scope, b"content-length")
-            if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
-                raise _BodyTooLarge
+            self._admit(scope, context)
             async with asyncio.timeout(self.body_timeout_seconds):  # no task per request
                 body = await self._read_body(receive)
             await self.app(scope, _replaying(body, receive), send_with_id)
@@ -122,12 +127,25 @@ class RequestContextMiddleware:
         finally:
             self._record(scope, context, outcome["status"])
 
+    def _admit(self, scope: Scope, context: RequestContext) -> None:
+        """Refuse from the headers alone, before a byte of the body is read: an ambiguous
+        length, a POST without a valid key (every POST needs one), a declared size too big."""
+        declared = _header(scope, b"content-length")
+        if declared is not None and _header(scope, b"transfer-encoding") is not None:
+            raise _AmbiguousLength
+        if scope["method"] == "POST":
+            self.authenticate(_header(scope, b"x-api-key"), client_address(scope), context)
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise _BodyTooLarge
+
     def _refusal(self, error: Exception, request_id: str) -> ServiceError:
         """What went wrong around (or inside) the app, as the error to answer with."""
         if isinstance(error, ServiceError):
             return error
         if isinstance(error, _InvalidRequestId):
             return _Refusal(400, "invalid_request_id", REQUEST_ID_RULE)
+        if isinstance(error, _AmbiguousLength):
+            return _Refusal(400, "bad_request", AMBIGUOUS_LENGTH)
         if isinstance(error, _BodyTooLarge):
             message = f"The body exceeds {self.max_body_bytes} bytes."
             return _Refusal(413, "payload_too_large", message)

@@ -130,3 +130,19 @@ def test_oldest_pending_age_is_a_metric(trained_dir: Path, english: Any) -> None
         metrics = client.get("/metrics").text
     (line,) = [m for m in metrics.splitlines() if m.startswith("credit_audit_oldest_pending")]
     assert float(line.split()[1]) >= 1.0, line
+
+
+def test_segments_are_finished_by_age_even_with_uploads_off(
+    trained_dir: Path, english: Any
+) -> None:
+    """With CREDIT_AUDIT_UPLOAD=false nothing ships the segments, yet each is finished when
+    due (here after 0.5 s), not left to grow until shutdown."""
+    settings = make_settings(
+        trained_dir, audit_segment_max_seconds=0.5, audit_upload_interval_seconds=0.2
+    )
+    spool = settings.audit_spool_dir / "credit_score"
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/predict", json=english, headers=HEADERS).status_code == 200
+        wait_until(lambda: any(spool.glob(f"predictions-*{READY_SUFFIX}")), seconds=5)
+        assert client.post("/predict", json=english, headers=HEADERS).status_code == 200
+        wait_until(lambda: len(list(spool.glob(f"predictions-*{READY_SUFFIX}"))) == 2, seconds=5)

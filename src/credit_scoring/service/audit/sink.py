@@ -49,20 +49,15 @@ class AuditSink:
             for profile in profiles
         }
         self.group_commits = {key: LoopGroupCommit(spool) for key, spool in self.spools.items()}
-        self.uploader = (
-            Uploader(
-                [(profile, spool) for (_, profile), spool in self.spools.items()],
-                store,
-                interval_seconds=settings.audit_upload_interval_seconds,
-            )
-            if store is not None
-            else None
+        self.uploader = Uploader(
+            [(profile, spool) for (_, profile), spool in self.spools.items()],
+            store,
+            interval_seconds=settings.audit_upload_interval_seconds,
         )
 
     def start(self) -> None:
         """Begin shipping (recovering a crash's leftovers first)."""
-        if self.uploader is not None:
-            self.uploader.start()
+        self.uploader.start()
 
     def stop(self, flush_seconds: float) -> None:
         """Finish the active segments and upload what can be uploaded in time."""
@@ -70,8 +65,7 @@ class AuditSink:
             group_commit.close()
         for spool in self.spools.values():
             spool.close()
-        if self.uploader is not None:
-            self.uploader.stop(flush_seconds)
+        self.uploader.stop(flush_seconds)
 
     def record(self, stream: Stream, profile: str, records: list[dict[str, Any]]) -> None:
         """Durably spool ``records``, or raise AuditUnavailable: what cannot be recorded
@@ -116,7 +110,7 @@ class AuditSink:
         )
 
     def _upload_status(self) -> UploadStatus | None:
-        if self.uploader is None:
+        if self.uploader.store is None:
             return None
         stats = self.uploader.stats
         with stats.lock:

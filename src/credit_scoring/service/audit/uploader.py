@@ -36,12 +36,14 @@ class UploadStats:
 
 
 class Uploader:
-    """A background thread that uploads finished segments, backing off while the store is down."""
+    """A background thread that finishes due segments (by size or age) and uploads the
+    finished ones, backing off while the store is down. Without a store (uploads off) it
+    still finishes them: segments stay bounded, ready for whoever ships them."""
 
     def __init__(
         self,
         spools: list[tuple[str, Spool]],
-        store: ObjectStore,
+        store: ObjectStore | None,
         *,
         interval_seconds: float = 2.0,
         max_backoff_seconds: float = 60.0,
@@ -91,19 +93,21 @@ class Uploader:
         for profile, spool in self.spools:
             spool.rotate(force=force_rotate)
             spool.recover_orphans()
+            if self.store is None:
+                continue
             for segment in spool.ready_segments():
-                if not self._upload(profile, segment):
+                if not self._upload(self.store, profile, segment):
                     return False
         return True
 
-    def _upload(self, profile: str, segment: Path) -> bool:
+    def _upload(self, store: ObjectStore, profile: str, segment: Path) -> bool:
         with claimed(segment) as handle:
             if handle is None:
                 return True
             content = handle.read()
             key = segment_key(profile, segment)
             try:
-                self.store.put_new(key, gzip.compress(content), "application/x-ndjson")
+                store.put_new(key, gzip.compress(content), "application/x-ndjson")
             except StoreError as error:
                 reason = str(error)
                 self._failed(reason)
