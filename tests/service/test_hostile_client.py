@@ -211,9 +211,9 @@ def test_validation_runs_off_the_event_loop(
     form's small body is parsed on the loop: bounded, tens of microseconds)."""
     real_loads = json.loads
 
-    def slow_loads(raw: Any) -> Any:
+    def slow_loads(raw: Any, **options: Any) -> Any:
         time.sleep(1.0)
-        return real_loads(raw)
+        return real_loads(raw, **options)
 
     monkeypatch.setattr(request_body.json, "loads", slow_loads)
     app = create_app(make_settings(trained_dir))

@@ -14,9 +14,15 @@ import pandas as pd
 from pydantic import BeforeValidator, WithJsonSchema
 
 from credit_scoring.profiles.base import ColumnKind, InputColumn
-from credit_scoring.profiles.kinds import choices, limits, no_booleans, number_or_nan
+from credit_scoring.profiles.kinds import (
+    PLAIN_NUMBER,
+    choices,
+    limits,
+    number_or_nan,
+    plain_number,
+)
 
-_HISTORY_TEXT = re.compile(r"^\s*(\d+)\s+Years?\s+and\s+(\d+)\s+Months?\s*$", re.IGNORECASE)
+_HISTORY_TEXT = re.compile(r"^ *([0-9]+) +Years? +and +([0-9]+) +Months? *$", re.IGNORECASE)
 MAX_MONTH_IN_YEAR = 11
 MAX_LOAN_TEXT_CHARS = 1_000
 MAX_LOAN_ITEMS = 20  # Num_of_Loan's maximum: a loan list names each loan at most once
@@ -48,15 +54,15 @@ def _months(text: str) -> float:
 
 
 def _history_months(value: Any) -> Any:
-    """Months from a number, a numeric string, or "22 Years and 1 Months" (API field)."""
-    no_booleans(value)
+    """Months from a number (as every numeric field reads one: ``plain_number``) or text
+    like "22 Years and 1 Months" (API field)."""
     if isinstance(value, str):
         months = history_text_months(value)
         if months is not None:
             return months
-        if not value.strip().lstrip("-").isdigit():
+        if not PLAIN_NUMBER.fullmatch(value):
             raise ValueError('expected months or text like "22 Years and 1 Months"')
-    return value
+    return plain_number(value)
 
 
 class HistoryAgeKind(ColumnKind):

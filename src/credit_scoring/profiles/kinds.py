@@ -5,6 +5,7 @@ the API accepts (a pydantic type with its JSON schema)."""
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Annotated, Any
 
@@ -16,10 +17,26 @@ from pydantic import AllowInfNan, BeforeValidator
 from credit_scoring.profiles.base import ColumnKind, InputColumn
 
 
-def no_booleans(value: Any) -> Any:
-    """JSON true/false is not a number, even though Python says it is."""
+# The one rule for a number sent as text, in every numeric field: ASCII digits, an optional
+# sign and decimal point, and nothing else but ASCII spaces around (no "4_0", no other
+# digits or spaces, which Python's own float() would take).
+PLAIN_NUMBER = re.compile(r" *[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+) *")
+PLAIN_NUMBER_RULE = (
+    "expected a number: ASCII digits with an optional sign and decimal point (as text, "
+    "spaces around allowed)"
+)
+MAX_NUMBER_TEXT = 40
+
+
+def plain_number(value: Any) -> Any:
+    """A JSON number as it is (booleans refused: JSON true/false is no number, though Python
+    says it is); a text by the one rule, as a float; anything else for pydantic to refuse."""
     if isinstance(value, bool):
         raise ValueError("expected a number, got a boolean")
+    if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT or not PLAIN_NUMBER.fullmatch(value):
+            raise ValueError(PLAIN_NUMBER_RULE)
+        return float(value)
     return value
 
 
@@ -71,10 +88,11 @@ class NumberKind(ColumnKind):
         return number_or_nan(value, column)
 
     def field_type(self, column: InputColumn) -> Any:
-        """An int or a finite float within the validity range; no booleans."""
+        """An int or a finite float within the validity range, as a JSON number or a text
+        by the one rule (``plain_number``)."""
         if column.integer:
-            return Annotated[int, *limits(column), BeforeValidator(no_booleans)]
-        return Annotated[float, AllowInfNan(False), *limits(column), BeforeValidator(no_booleans)]
+            return Annotated[int, *limits(column), BeforeValidator(plain_number)]
+        return Annotated[float, AllowInfNan(False), *limits(column), BeforeValidator(plain_number)]
 
 
 class CategoryKind(ColumnKind):

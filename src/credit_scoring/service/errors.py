@@ -84,9 +84,16 @@ def error_response(
     )
 
 
+MAX_NAME_CHARS = 64  # a long unknown field name is not echoed whole
+
+
 def _field_name(location: tuple[Any, ...]) -> str:
-    parts = [str(part) for part in location if part != "body"]
+    parts = [_shortened(str(part)) for part in location if part != "body"]
     return ".".join(parts) or "body"
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _explained(error: dict[str, Any], profile: Profile | None) -> tuple[str, str]:
@@ -158,7 +165,7 @@ def _validation_handler(profiles: list[Profile]) -> Any:
                 request_id,
                 400,
                 "invalid_json",
-                "The body must be a JSON object sent with the header "
+                "The body must be a JSON object in UTF-8 sent with the header "
                 "Content-Type: application/json.",
             )
         context = context_of(request)

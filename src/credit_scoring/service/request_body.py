@@ -26,13 +26,52 @@ def _unreadable(kind: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"type": kind, "loc": ("body",), "msg": message}])
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members, refused when a name comes twice (no silent last-one-wins)."""
+    members = dict(pairs)
+    if len(members) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return members
+
+
+# A JSON integer of more digits than any field's range allows is read as a float (infinite
+# past ~308 digits), which validation refuses by the field's name: never Python's limit on
+# int digits, which would fail the whole body.
+MAX_INTEGER_DIGITS = 30
+
+
+def _integer(text: str) -> int | float:
+    return int(text) if len(text) <= MAX_INTEGER_DIGITS else float(text)
+
+
 def parse_document(raw: bytes, content_type: str | None) -> Any:
-    """The JSON document of a body; errors shaped as FastAPI's (locations start at "body")."""
+    """The JSON document of a UTF-8 body; errors shaped as FastAPI's (locations start at
+    "body"). A name twice in one object is refused by that name."""
     if not raw or not is_json(content_type):
         raise _unreadable("missing", "Field required")
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys, parse_int=_integer)
+    except _DuplicateKey as duplicate:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "duplicate_key",
+                    "loc": ("body", duplicate.key),
+                    "msg": "This name comes twice in one JSON object: send it once",
+                }
+            ]
+        ) from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise _unreadable("json_invalid", "JSON decode error") from None
 
 
