@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from tests.helpers import HEADERS, live_env
 from tests.helpers import LiveServer
 
 pytestmark = pytest.mark.slow
+
+ONE_DAY = timedelta(days=1)
 
 
 class Load:
@@ -88,8 +90,11 @@ def wait_for_empty_backlog(url: str, seconds: float = 120) -> None:
 
 
 def exported(store: LocalSeaweed, bucket: str) -> list[str]:
+    """The ids the audit export finds for yesterday and today (UTC): a test that runs
+    across midnight keeps all its records."""
     today = datetime.now(timezone.utc).date()
-    records = read_records(store.store(bucket), Stream.PREDICTIONS, "credit_score", today, today)
+    client = store.store(bucket)
+    records = read_records(client, Stream.PREDICTIONS, "credit_score", today - ONE_DAY, today)
     return [r["decision_id"] for r in records]
 
 
