@@ -51,13 +51,25 @@ class RateLimiter:
 
     def retry_after(self, client: str) -> int:
         """0 when the request may pass (and is counted), else seconds to wait."""
-        now = self.clock()
         rate = self.per_minute / 60.0
         with self._lock:
-            bucket = self._buckets.setdefault(client, _Bucket(float(self.per_minute), now))
-            bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.updated) * rate)
-            bucket.updated = now
+            bucket = self._refilled(client)
             if bucket.tokens >= 1:
                 bucket.tokens -= 1
                 return 0
             return max(1, math.ceil((1 - bucket.tokens) / rate))
+
+    def charge(self, client: str, requests: int) -> None:
+        """Count ``requests`` more against ``client`` after the fact (a batch's refused
+        records): its next requests wait until the bucket has refilled."""
+        with self._lock:
+            bucket = self._refilled(client)
+            bucket.tokens = max(-float(self.per_minute), bucket.tokens - requests)
+
+    def _refilled(self, client: str) -> _Bucket:
+        now = self.clock()
+        bucket = self._buckets.setdefault(client, _Bucket(float(self.per_minute), now))
+        rate = self.per_minute / 60.0
+        bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.updated) * rate)
+        bucket.updated = now
+        return bucket

@@ -18,7 +18,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
-from credit_scoring.service.errors import is_json
+from credit_scoring.service.errors import MAX_LISTED_ERRORS, is_json
 from credit_scoring.service.request_context import context_of
 
 
@@ -75,8 +75,34 @@ def parse_document(raw: bytes, content_type: str | None) -> Any:
         raise _unreadable("json_invalid", "JSON decode error") from None
 
 
-def validate_document(model: type[BaseModel], document: Any) -> BaseModel:
-    """``document`` as ``model``; errors shaped as FastAPI's."""
+def unknown_names(
+    record: Any, profile: Profile, location: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """For a record of more fields than the profile has names, the errors of its unknown
+    names (at ``location``), found by a set lookup each: validation would build a costly
+    error for every one of a hostile record's thousands. Empty for any other record
+    (validation says all)."""
+    if not isinstance(record, dict) or len(record) <= len(profile.client_names):
+        return []
+    unknown = [name for name in record if name not in profile.client_names]
+    errors = [
+        {
+            "type": "extra_forbidden",
+            "loc": (*location, name),
+            "msg": "Extra inputs are not permitted",
+        }
+        for name in unknown[:MAX_LISTED_ERRORS]
+    ]
+    # Past the errors an answer lists only their count is read: one error stands for each.
+    return errors + errors[-1:] * (len(unknown) - len(errors))
+
+
+def validate_document(model: type[BaseModel], document: Any, profile: Profile) -> BaseModel:
+    """``document`` (``{"data": record}``) as ``model``; errors shaped as FastAPI's."""
+    data = document.get("data") if isinstance(document, dict) else None
+    unknown = unknown_names(data, profile, ("body", "data"))
+    if unknown:
+        raise RequestValidationError(unknown)
     try:
         return model.model_validate(document)
     except ValidationError as error:
@@ -162,7 +188,7 @@ def body_reader(
         content_type = request.headers.get("content-type")
         document, profile = await run(_document_and_profile, raw, content_type, profiles, batch)
         context_of(request).profile = profile.name  # the error handler names fields by it
-        body = await run(validate_document, models[profile.name], document)
+        body = await run(validate_document, models[profile.name], document, profile)
         return ProfileBody(profile, body)
 
     return read

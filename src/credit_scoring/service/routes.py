@@ -4,12 +4,11 @@ No `from __future__ import annotations` here: FastAPI must see the body readers,
 built per profile at run time, as real objects.
 """
 
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.openapi.models import Example
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
@@ -158,35 +157,43 @@ async def _score_one(
     return JSONResponse(_envelope(context, scorer) | decided.answers[0])
 
 
-async def _score_batch(
-    context: RequestContext, state: ServiceState, read: ProfileBody
-) -> BatchResponse:
-    """Validate each record of a batch on its own; decide the valid ones, list the others
-    with their errors, in the batch's order."""
+async def _score_batch(context: RequestContext, state: ServiceState, read: ProfileBody) -> Response:
+    """A batch's answer, checked, decided and encoded in one worker thread (a thousand
+    records never hold the event loop)."""
     scorer = state.scorer_for(context, read.profile.name)
     items = read.body.data  # type: ignore[attr-defined]
     limit = state.settings.max_batch_records
     if len(items) > limit:
         raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
-    record = record_model(read.profile)
-    checked = await run_in_threadpool(check_records, record, items, read.profile)
+    async with state.batch_slot:
+        body = await run_in_threadpool(_batch_answer, context, state, scorer, items)
+    return Response(body, media_type="application/json")
+
+
+def _batch_answer(
+    context: RequestContext, state: ServiceState, scorer: Scorer, items: list[Any]
+) -> bytes:
+    """Validate each record on its own; decide the valid ones, list the others with their
+    errors, in the batch's order; each refused record costs its share of the rate limit."""
+    checked = check_records(record_model(scorer.profile), items, scorer.profile)
     context.invalid_fields = [f.field for e in checked.rejected.values() for f in e]
+    if checked.rejected and context.client_id is not None:
+        state.limiter.charge(context.client_id, len(checked.rejected))
     results: list[BatchItem | RejectedItem] = [
-        RejectedItem(index=i, fields=errors) for i, errors in checked.rejected.items()
+        RejectedItem(index=i, fields=errors, more_errors=checked.unlisted[i])
+        for i, errors in checked.rejected.items()
     ]
     if checked.valid:
-        sink = state.audit_sink()
-        decided = await run_in_threadpool(
-            partial(decide_and_record, batch=True), scorer, sink, checked.valid, context
-        )
+        decided = decide_and_record(scorer, state.audit_sink(), checked.valid, context, batch=True)
         _count(state, scorer, decided)
         results += [BatchItem(index=i, **decided.answers[k]) for k, i in enumerate(checked.valid)]
-    return BatchResponse(
+    answer = BatchResponse(
         **_envelope(context, scorer),
         decided=len(checked.valid),
         rejected=len(checked.rejected),
         results=sorted(results, key=lambda result: result.index),
     )
+    return answer.model_dump_json().encode()
 
 
 def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
@@ -223,7 +230,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         state: State,
         client: Client,  # authenticated first (the id goes into the context), then the body
         read: Annotated[ProfileBody, Depends(body_reader(batches, profiles, batch=True))],
-    ) -> BatchResponse:
+    ) -> Response:
         return await _score_batch(context, state, read)
 
     return router

@@ -216,7 +216,8 @@ class RejectedItem(BaseModel):
     index: int = Field(ge=0)
     status: Literal["rejected"] = "rejected"
     error: Literal["validation_error"] = "validation_error"
-    fields: list[FieldError]
+    fields: list[FieldError] = Field(description="The first 5 field errors.")
+    more_errors: int = Field(0, ge=0, description="Field errors beyond those listed.")
 
 
 class BatchResponse(Envelope):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,9 @@ class ServiceState:
     scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
     metrics: Metrics = field(init=False)
+    # One batch checked and decided at a time per worker: several at once would hold the
+    # interpreter's lock among them, and every other request would wait for its turn.
+    batch_slot: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
 
     def __post_init__(self) -> None:
         names = {name for profile in self.profiles for name in profile.client_names}
