@@ -22,6 +22,7 @@ import pandas as pd
 
 from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.profiles import Profile
+from credit_scoring.service.audit.spool import Spool
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 
@@ -137,3 +138,16 @@ class LiveServer:
         self.process.terminate()
         self.process.wait(timeout=15)
         return self.log.read_text()
+
+
+def small_spool(directory: Path, instance: str = "task-a", *, fsync: bool = False) -> Spool:
+    """A predictions spool with room to spare: 1 MiB segments open a minute, 1 GiB in all."""
+    return Spool(
+        directory,
+        "predictions",
+        instance,
+        segment_max_bytes=1 << 20,
+        segment_max_seconds=60,
+        max_bytes=1 << 30,
+        fsync=fsync,
+    )

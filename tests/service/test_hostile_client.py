@@ -65,13 +65,17 @@ def test_a_silent_connection_is_cut_off(server: LiveServer) -> None:
 KEY_HEADER = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in HEADERS.items())
 
 
-def test_a_partial_body_times_out_with_408(server: LiveServer) -> None:
-    request = (
+def partial_post(key_header: bytes) -> bytes:
+    """A POST /predict whose body stops after 10 of its 500 bytes."""
+    return (
         b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        + KEY_HEADER
+        + key_header
         + b'Content-Length: 500\r\n\r\n{"data": {'
     )
-    response, seconds = raw_exchange(server, request)
+
+
+def test_a_partial_body_times_out_with_408(server: LiveServer) -> None:
+    response, seconds = raw_exchange(server, partial_post(KEY_HEADER))
     status, body = status_and_body(response)
     assert status == 408 and body["error"] == "request_timeout" and seconds < 4, response
 
@@ -82,12 +86,7 @@ def test_a_body_without_a_valid_key_is_refused_before_it_is_read(
 ) -> None:
     """A body that never finishes gets its 401 at once, not a 408 once the body's deadline
     (1 s here) has passed: the key is checked from the headers."""
-    request = (
-        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        + key
-        + b'Content-Length: 500\r\n\r\n{"data": {'
-    )
-    response, seconds = raw_exchange(server, request)
+    response, seconds = raw_exchange(server, partial_post(key))
     status, body = status_and_body(response)
     assert status == 401 and body["error"] == "unauthorized" and seconds < 0.9, (response, seconds)
 

@@ -13,18 +13,7 @@ import pytest
 
 from credit_scoring.service.audit import spool
 from credit_scoring.service.audit.group_commit import LoopGroupCommit
-
-
-def _spool(directory: Path, *, fsync: bool = True) -> spool.Spool:
-    return spool.Spool(
-        directory,
-        "predictions",
-        "task-a",
-        segment_max_bytes=1 << 20,
-        segment_max_seconds=60,
-        max_bytes=1 << 30,
-        fsync=fsync,
-    )
+from tests.helpers import small_spool
 
 
 @pytest.fixture
@@ -66,7 +55,7 @@ async def _burst(
 def test_a_burst_shares_fsyncs_and_each_returns_after_one_covering_its_write(
     tmp_path: Path, synced: list[int]
 ) -> None:
-    writer = _spool(tmp_path)
+    writer = small_spool(tmp_path, fsync=True)
     commit = LoopGroupCommit(writer)
     outcomes = asyncio.run(_burst(writer, commit, 32, synced))
     commit.close()
@@ -81,7 +70,7 @@ def test_a_burst_shares_fsyncs_and_each_returns_after_one_covering_its_write(
 
 
 def test_writes_made_during_an_fsync_wait_for_the_next(tmp_path: Path, synced: list[int]) -> None:
-    writer = _spool(tmp_path)
+    writer = small_spool(tmp_path, fsync=True)
     commit = LoopGroupCommit(writer)
 
     async def two_waves() -> list[object]:
@@ -100,7 +89,7 @@ def test_writes_made_during_an_fsync_wait_for_the_next(tmp_path: Path, synced: l
 def test_a_failed_fsync_fails_every_request_it_was_to_cover(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = _spool(tmp_path)
+    writer = small_spool(tmp_path, fsync=True)
     commit = LoopGroupCommit(writer)
 
     def failing_fsync(descriptor: int) -> None:
@@ -115,7 +104,7 @@ def test_a_failed_fsync_fails_every_request_it_was_to_cover(
 
 
 def test_without_fsync_a_wait_returns_at_once(tmp_path: Path, synced: list[int]) -> None:
-    writer = _spool(tmp_path, fsync=False)
+    writer = small_spool(tmp_path, fsync=False)
     commit = LoopGroupCommit(writer)
 
     async def one() -> None:

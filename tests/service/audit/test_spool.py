@@ -12,6 +12,7 @@ import pytest
 
 from credit_scoring.service.audit import spool
 from credit_scoring.service.audit.spool import claimed
+from tests.helpers import small_spool
 
 
 @pytest.mark.parametrize("other_process", ["uploaded and removed it", "renamed it"])
@@ -41,18 +42,6 @@ def test_an_unheld_segment_is_claimed(tmp_path: Path) -> None:
         assert handle is not None and handle.read() == b"{}\n"
 
 
-def _spool(directory: Path, instance: str, *, fsync: bool = False) -> spool.Spool:
-    return spool.Spool(
-        directory,
-        "predictions",
-        instance,
-        segment_max_bytes=1 << 20,
-        segment_max_seconds=60,
-        max_bytes=1 << 30,
-        fsync=fsync,
-    )
-
-
 @pytest.mark.parametrize("recovery", ["before our lock", "while we try to lock"])
 def test_a_segment_recovered_before_its_writer_locked_it_loses_no_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recovery: str
@@ -60,7 +49,7 @@ def test_a_segment_recovered_before_its_writer_locked_it_loses_no_record(
     """Another task's crash recovery may find our new segment in the instant between its
     creation and our lock, take it for a dead task's, and remove it (it is empty). Our
     records must not go into the removed file."""
-    writer, other_task = _spool(tmp_path, "task-a"), _spool(tmp_path, "task-b")
+    writer, other_task = small_spool(tmp_path, "task-a"), small_spool(tmp_path, "task-b")
     real_flock = spool.fcntl.flock
     raced: list[int] = []
 
@@ -110,7 +99,7 @@ def _append_concurrently(writer: spool.Spool, count: int) -> list[str]:
 def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = _spool(tmp_path, "task-a", fsync=True)
+    writer = small_spool(tmp_path, "task-a", fsync=True)
     real_fsync = spool.os.fsync
     synced_sizes: list[int] = []
 
@@ -132,7 +121,7 @@ def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
 def test_when_an_fsync_fails_no_append_it_covered_succeeds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = _spool(tmp_path, "task-a", fsync=True)
+    writer = small_spool(tmp_path, "task-a", fsync=True)
 
     def failing_fsync(descriptor: int) -> None:
         time.sleep(0.01)

@@ -16,8 +16,8 @@ from credit_scoring.service.app import create_app
 from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.service.audit.records import Stream, UploadStatus
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.service.audit.spool import READY_SUFFIX, Spool, SpoolError
-from tests.helpers import HEADERS, audit_settings, make_settings
+from credit_scoring.service.audit.spool import READY_SUFFIX, SpoolError
+from tests.helpers import HEADERS, audit_settings, make_settings, small_spool
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:
@@ -86,15 +86,7 @@ class FullDiskFile:
 def test_a_refused_write_leaves_no_empty_segment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spool = Spool(
-        tmp_path,
-        "predictions",
-        "test",
-        segment_max_bytes=1 << 20,
-        segment_max_seconds=60,
-        max_bytes=1 << 30,
-        fsync=True,
-    )
+    spool = small_spool(tmp_path, "test", fsync=True)
     monkeypatch.setattr(Path, "open", lambda path, mode="r": FullDiskFile(path))
     with pytest.raises(SpoolError, match="No space left"):
         spool.append([{"decision_id": "d1"}])
