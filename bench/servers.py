@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from credit_scoring.dev.processes import stop_process
 from credit_scoring.service.auth import hash_key
 from credit_scoring.service.settings import Settings
 
@@ -146,14 +147,7 @@ def wait_ready(server: Server) -> None:
 
 def stop(server: Server) -> None:
     """SIGTERM, then SIGKILL if it has not ended within 30 s."""
-    if server.process.poll() is not None:
-        return
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    stop_process(server.process, grace_seconds=30)
 
 
 def worker_memory_mb(server: Server) -> dict[str, float]:

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from credit_scoring.dev.processes import stop_process
 from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.spool import Spool
@@ -135,8 +136,8 @@ class LiveServer:
         self.process.wait(timeout=15)
 
     def stop(self) -> str:
-        self.process.terminate()
-        self.process.wait(timeout=15)
+        """SIGTERM (SIGKILL if it lingers past 15 s); everything it printed."""
+        stop_process(self.process, grace_seconds=15)
         return self.log.read_text()
 
 
