@@ -57,7 +57,7 @@ def test_only_the_full_preset_compares_models_never_shipped(
     trainer = Trainer(TrainConfig(data_path=Path("not-read.csv"), preset=preset))
     shippable_and_baseline = {"linear_baseline", "lightgbm", "catboost"}
     assert set(trainer.candidates({}, [])) == shippable_and_baseline | compared
-    assert PRESETS[preset].compare_only_models == bool(compared)
+    assert PRESETS[preset].compares_other_models == bool(compared)
 
 
 def test_artifact_metadata_and_report(trained_dir: Path, artifact: Artifact) -> None:

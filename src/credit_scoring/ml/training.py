@@ -58,21 +58,19 @@ class Preset:
     tune_seconds: float
     catboost_iterations: int
     lightgbm_trees: int
-    # Random Forest and XGBoost are cross-validated for comparison, never shipped: only the
-    # full preset spends the time on them (the quick one makes `make run`'s first model).
-    compare_only_models: bool = False
+    # Random Forest's and XGBoost's trees: cross-validated for comparison, never shipped; 0
+    # skips them (only the full preset spends the time; the quick one makes `make run`'s
+    # first model).
     comparison_trees: int = 0
+
+    @property
+    def compares_other_models(self) -> bool:
+        """Whether Random Forest and XGBoost are cross-validated for comparison."""
+        return self.comparison_trees > 0
 
 
 PRESETS: dict[str, Preset] = {
-    "full": Preset(
-        5,
-        240,
-        catboost_iterations=500,
-        lightgbm_trees=400,
-        compare_only_models=True,
-        comparison_trees=300,
-    ),
+    "full": Preset(5, 240, catboost_iterations=500, lightgbm_trees=400, comparison_trees=300),
     "quick": Preset(3, 0, catboost_iterations=200, lightgbm_trees=200),
     "tiny": Preset(3, 0, catboost_iterations=40, lightgbm_trees=40),
 }
@@ -80,7 +78,7 @@ PRESETS: dict[str, Preset] = {
 
 def choice_reason(preset: Preset) -> str:
     """How the shipped model is chosen, and whether Random Forest and XGBoost were compared."""
-    if preset.compare_only_models:
+    if preset.compares_other_models:
         return f"{CHOICE_REASON}; Random Forest and XGBoost are compared, never shipped"
     return (
         f"{CHOICE_REASON}; Random Forest and XGBoost (never shipped) are compared by the full "
@@ -280,7 +278,7 @@ class Trainer:
             "lightgbm": lightgbm(seed, **(self.lightgbm_start(features) | lightgbm_params)),
             "catboost": catboost(seed, **catboost_params),
         }
-        if not preset.compare_only_models:
+        if not preset.compares_other_models:
             return models
         return models | {
             "random_forest": random_forest(seed, preset.comparison_trees),
