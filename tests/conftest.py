@@ -44,9 +44,13 @@ def raw_frame(raw_file: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def trained_dir(raw_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny-preset artifact trained on the 4,000-row file."""
+    """A tiny-preset artifact trained on the 4,000-row file, with LightGBM's trees compiled
+    (card_dir's are not: both forms are served and scored)."""
     root = tmp_path_factory.mktemp("models")
-    directory = train(TrainConfig(data_path=raw_file, models_root=root, preset="tiny", seed=1))
+    config = TrainConfig(
+        data_path=raw_file, models_root=root, preset="tiny", seed=1, compile_trees=True
+    )
+    directory = train(config)
     return sign_artifact(directory, SIGNING_KEY)
 
 

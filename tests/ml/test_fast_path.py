@@ -1,7 +1,8 @@
 """The fast path computes what the joblib Pipeline computes: to 1e-6, on 10,000 raw rows of
 each profile (dirt, missing values and applicants of 62 or more included), for each model
 form the training may ship (LightGBM, CatBoost, their stack; inside the elderly rule where
-the profile reads age), through both ways in (raw rows and validated API records)."""
+the profile reads age; LightGBM's trees compiled or not), through both ways in (raw rows and
+validated API records)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.dataset_cleaning import labels
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
-from credit_scoring.ml.fast_model import representative_ages
+from credit_scoring.ml.compiled_trees import compile_lightgbm
+from credit_scoring.ml.fast_model import lightgbm_in, representative_ages
 from credit_scoring.ml.models import catboost, lightgbm, serving_pipeline
 from credit_scoring.ml.scorer import Scorer, check_examples
 from credit_scoring.ml.stacking import StackedEnsemble
@@ -28,7 +30,11 @@ from credit_scoring.service.schemas import record_model
 
 ROWS = 10_000
 TOLERANCE = 1e-6
-FORMS = ("lightgbm", "catboost", "stack")
+# each model form the training may ship, and, where it has LightGBM, with its trees compiled
+FORMS = [(form, False) for form in ("lightgbm", "catboost", "stack")] + [
+    ("lightgbm", True),
+    ("stack", True),
+]
 
 
 def _model(form: str, profile: Profile) -> Any:
@@ -45,15 +51,24 @@ def _model(form: str, profile: Profile) -> Any:
     return ElderlyNotScoredDown(model, profile.elderly_age_input, 14, 100, profile.risk_index)
 
 
-def _scorer(pipeline: Pipeline, profile: Profile, training_ranges: Any = None) -> Scorer:
-    """A scorer of a fitted Pipeline (its metadata holds what the scorer reads)."""
+def _scorer(pipeline: Pipeline, profile: Profile, compiled_into: Path | None = None) -> Scorer:
+    """A scorer of a fitted Pipeline (its metadata holds what the scorer reads), with
+    LightGBM's trees compiled into ``compiled_into`` when given."""
+    lightgbm = lightgbm_in(pipeline[-1])
+    compiled = None
+    if compiled_into is not None and lightgbm is not None:
+        compiled = compile_lightgbm(lightgbm.booster_.model_to_string(), compiled_into)
     metadata = ArtifactMetadata.model_construct(
         version=f"{profile.name}-test",
         threshold=0.5,
         risk_bands=None,
-        training_ranges=training_ranges or {},
+        training_ranges={},
+        compiled_trees=compiled,
     )
-    return Scorer(Artifact(pipeline, metadata, Path(".")))
+    scorer = Scorer(Artifact(pipeline, metadata, compiled_into or Path(".")))
+    assert scorer.fast is not None, scorer.fast_path
+    assert scorer.fast_path.endswith("compiled") == (compiled is not None), scorer.fast_path
+    return scorer
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +111,10 @@ def _records(canonical: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict(orient="records")
 
 
-def _check_parity(pipeline: Pipeline, profile: Profile, raw: pd.DataFrame) -> None:
-    scorer = _scorer(pipeline, profile)
-    assert scorer.fast is not None, scorer.fast_path
+def _check_parity(
+    pipeline: Pipeline, profile: Profile, raw: pd.DataFrame, compiled_into: Path | None
+) -> None:
+    scorer = _scorer(pipeline, profile, compiled_into)
     reference = pipeline.predict_proba(raw[profile.input_names])
     canonical = scorer.canonical_frame(raw)
     from_rows = scorer.score_canonical(canonical).proba
@@ -110,23 +126,28 @@ def _check_parity(pipeline: Pipeline, profile: Profile, raw: pd.DataFrame) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("form", FORMS)
-def test_credit_score_fast_path_matches_the_pipeline(form: str, credit_rows: pd.DataFrame) -> None:
+@pytest.mark.parametrize("form,compiled", FORMS)
+def test_credit_score_fast_path_matches_the_pipeline(
+    form: str, compiled: bool, credit_rows: pd.DataFrame, tmp_path: Path
+) -> None:
     pipeline = _fitted(form, CREDIT_SCORE, credit_rows)
-    _check_parity(pipeline, CREDIT_SCORE, credit_rows)
+    _check_parity(pipeline, CREDIT_SCORE, credit_rows, tmp_path if compiled else None)
     assert (pd.to_numeric(credit_rows["Age"], errors="coerce") >= 62).sum() > 500
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("form", FORMS)
-def test_card_default_fast_path_matches_the_pipeline(form: str, card_rows: pd.DataFrame) -> None:
-    _check_parity(_fitted(form, CARD_DEFAULT, card_rows), CARD_DEFAULT, card_rows)
+@pytest.mark.parametrize("form,compiled", FORMS)
+def test_card_default_fast_path_matches_the_pipeline(
+    form: str, compiled: bool, card_rows: pd.DataFrame, tmp_path: Path
+) -> None:
+    pipeline = _fitted(form, CARD_DEFAULT, card_rows)
+    _check_parity(pipeline, CARD_DEFAULT, card_rows, tmp_path if compiled else None)
 
 
 def test_the_trained_artifact_scores_its_examples_on_the_fast_path(artifact: Artifact) -> None:
     scorer = Scorer(artifact)
     check_examples(scorer)
-    assert scorer.fast is not None and scorer.fast_path == "native boosters"
+    assert scorer.fast is not None and scorer.fast_path == "native boosters, LightGBM compiled"
 
 
 def test_validated_api_bodies_score_as_the_pipeline_reads_their_raw_form(

@@ -68,7 +68,12 @@ def save_artifact(pipeline: Any, metadata: ArtifactMetadata, directory: Path) ->
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
     joblib.dump(pipeline, model_path, compress=3)
-    metadata = metadata.model_copy(update={"model_sha256": sha256_of(model_path)})
+    checksums: dict[str, Any] = {"model_sha256": sha256_of(model_path)}
+    compiled = metadata.compiled_trees
+    if compiled is not None:
+        compiled_sha = sha256_of(directory / compiled.file)
+        checksums["compiled_trees"] = compiled.model_copy(update={"sha256": compiled_sha})
+    metadata = metadata.model_copy(update=checksums)
     (directory / METADATA_FILE).write_text(metadata.to_json())
     return directory
 
@@ -156,20 +161,25 @@ def verified_metadata(
     path: str | Path, signing_key: str | None = None, *, signature_required: bool = False
 ) -> tuple[Path, ArtifactMetadata]:
     """The version directory and its metadata, once its signature (checked whenever a key is
-    given) and then model.joblib's sha256 match."""
+    given) and then the sha256 of model.joblib (and of the compiled trees, if any) match."""
     directory = resolve(path)
     check_signature(directory, signing_key, required=signature_required)
     metadata = read_metadata(directory)
-    model_path = directory / MODEL_FILE
-    if not model_path.is_file():
-        raise ArtifactError(f"{directory}: {MODEL_FILE} is missing")
-    expected = metadata.model_sha256
-    actual = sha256_of(model_path)
+    _check_file(directory / MODEL_FILE, metadata.model_sha256)
+    if metadata.compiled_trees is not None:
+        _check_file(directory / metadata.compiled_trees.file, metadata.compiled_trees.sha256)
+    return directory, metadata
+
+
+def _check_file(path: Path, expected: str | None) -> None:
+    """ArtifactError unless ``path`` exists with the sha256 metadata.json gives it."""
+    if not path.is_file():
+        raise ArtifactError(f"{path.parent}: {path.name} is missing")
+    actual = sha256_of(path)
     if expected != actual:
         raise ArtifactError(
-            f"{model_path}: sha256 {actual} does not match metadata ({expected}); refusing to load"
+            f"{path}: sha256 {actual} does not match metadata ({expected}); refusing to load"
         )
-    return directory, metadata
 
 
 def load_artifact(

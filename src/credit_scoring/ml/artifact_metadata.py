@@ -103,6 +103,16 @@ class QualityGate(_Strict):
     checks: list[GateCheck]
 
 
+class CompiledTrees(_Strict):
+    """LightGBM's trees compiled to machine code (``ml.compiled_trees``), beside the model."""
+
+    file: str
+    sha256: str
+    machine: str
+    target_cpu: str
+    compiler: str
+
+
 class ArtifactMetadata(_Strict):
     """Everything known about a trained model besides the Pipeline itself."""
 
@@ -131,6 +141,7 @@ class ArtifactMetadata(_Strict):
     timings_seconds: dict[str, float]
     quality_gate: QualityGate | None = None
     model_sha256: str | None = None
+    compiled_trees: CompiledTrees | None = None
 
     def to_json(self) -> str:
         """The metadata.json text."""

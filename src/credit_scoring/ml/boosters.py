@@ -17,6 +17,8 @@ from catboost import CatBoostClassifier
 from lightgbm import LGBMClassifier
 from lightgbm.basic import _LIB  # type: ignore[attr-defined]  # LightGBM calls it too
 
+from credit_scoring.ml.compiled_trees import Forest
+
 FEW_ROWS = 64  # up to this many rows, one thread: starting more costs more than the trees
 _FLOAT64 = 1  # C_API_DTYPE_FLOAT64
 _NORMAL = 0  # C_API_PREDICT_NORMAL: probabilities
@@ -43,9 +45,11 @@ def _check(status: int) -> None:
 
 class LightGBMRows:
     """A LightGBM classifier through LightGBM's C API: its single-row fast path for one
-    record, its matrix prediction (one thread for a few rows) for more."""
+    record, its matrix prediction (one thread for a few rows) for more, or the same trees
+    compiled (``ml.compiled_trees``) for more than a few rows when the artifact has them."""
 
-    def __init__(self, estimator: LGBMClassifier) -> None:
+    def __init__(self, estimator: LGBMClassifier, compiled: Forest | None = None) -> None:
+        self._compiled = compiled
         booster = estimator.booster_
         self._handle = booster._handle
         self._dump = booster.dump_model()
@@ -58,7 +62,12 @@ class LightGBMRows:
     def proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of the rows of ``X``."""
         X = np.ascontiguousarray(X, dtype=np.float64)
-        out = self._single(X[0]) if len(X) == 1 else self._matrix(X)
+        if len(X) == 1:
+            out = self._single(X[0])
+        elif len(X) > FEW_ROWS and self._compiled is not None:
+            out = self._compiled(X)
+        else:
+            out = self._matrix(X)
         scores = out.reshape(len(X), self._outputs)
         return np.hstack([1.0 - scores, scores]) if self._classes == 2 else scores
 
@@ -231,10 +240,11 @@ def probabilities(raw: np.ndarray) -> np.ndarray:
     return proba
 
 
-def native_booster(estimator: Any) -> Booster:
-    """The native evaluator of a fitted LightGBM or CatBoost classifier."""
+def native_booster(estimator: Any, compiled: Forest | None = None) -> Booster:
+    """The native evaluator of a fitted LightGBM (with its compiled trees, if given) or
+    CatBoost classifier."""
     if isinstance(estimator, LGBMClassifier):
-        return LightGBMRows(estimator)
+        return LightGBMRows(estimator, compiled)
     if isinstance(estimator, CatBoostClassifier):
         return CatBoostTrees(estimator)
     raise UnsupportedModel(f"no native evaluator for {type(estimator).__name__}")

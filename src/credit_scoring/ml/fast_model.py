@@ -21,6 +21,7 @@ from catboost import CatBoostClassifier
 from lightgbm import LGBMClassifier
 
 from credit_scoring.ml.boosters import Booster, UnsupportedModel, native_booster, probabilities
+from credit_scoring.ml.compiled_trees import Forest
 from credit_scoring.ml.fair_lending import ELDERLY_FROM, ElderlyNotScoredDown
 from credit_scoring.ml.stacking import PROBA_FLOOR, StackedEnsemble
 
@@ -97,17 +98,29 @@ class FastElderlyRule:
         return self.inner.split_points(feature)
 
 
-def fast_model(model: Any, feature_names: list[str]) -> FastModel:
-    """The native form of a fitted model step; UnsupportedModel when it has none."""
+def lightgbm_in(model: Any) -> LGBMClassifier | None:
+    """The LightGBM classifier of a fitted model step (alone, stacked, or inside the elderly
+    rule), if it has one."""
     if isinstance(model, ElderlyNotScoredDown):
-        inner = fast_model(model.estimator_, feature_names)
+        return lightgbm_in(model.estimator_)
+    if isinstance(model, StackedEnsemble):
+        found = [base for base in model.estimators_ if isinstance(base, LGBMClassifier)]
+        return found[0] if found else None
+    return model if isinstance(model, LGBMClassifier) else None
+
+
+def fast_model(model: Any, feature_names: list[str], compiled: Forest | None = None) -> FastModel:
+    """The native form of a fitted model step (LightGBM's trees ``compiled`` when given);
+    UnsupportedModel when it has none."""
+    if isinstance(model, ElderlyNotScoredDown):
+        inner = fast_model(model.estimator_, feature_names, compiled)
         age = feature_names.index(model.age_feature)
         ages = representative_ages(inner.split_points(age), model.youngest, model.oldest)
         return FastElderlyRule(inner, age, ages, model.risk_index)
     if isinstance(model, StackedEnsemble):
         meta = model.final_estimator_
-        bases = [native_booster(base) for base in model.estimators_]
+        bases = [native_booster(base, compiled) for base in model.estimators_]
         return FastStack(bases, np.asarray(meta.coef_), np.asarray(meta.intercept_))
     if isinstance(model, (LGBMClassifier, CatBoostClassifier)):
-        return native_booster(model)
+        return native_booster(model, compiled)
     raise UnsupportedModel(f"no fast path for a {type(model).__name__}")

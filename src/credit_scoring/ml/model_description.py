@@ -17,6 +17,8 @@ import pandas as pd
 
 from credit_scoring.ml import report
 from credit_scoring.ml.artifact import point_latest, save_artifact, sha256_of
+from credit_scoring.ml.compiled_trees import compile_lightgbm
+from credit_scoring.ml.fast_model import lightgbm_in
 from credit_scoring.ml.artifact_metadata import (
     SCHEMA_VERSION,
     ArtifactMetadata,
@@ -196,12 +198,18 @@ def _library_versions() -> dict[str, str]:
 
 
 def save(
-    models_root: Path, pipeline: Any, evaluation: Evaluation, metadata: ArtifactMetadata
+    config: TrainConfig, pipeline: Any, evaluation: Evaluation, metadata: ArtifactMetadata
 ) -> Path:
-    """Write the plots, the report and the artifact under ``<models root>/<profile>/
-    <version>/``, and make it the profile's LATEST."""
-    directory = models_root / metadata.profile / metadata.version
+    """Write the plots, the report and the artifact (with LightGBM's trees compiled when
+    the config says so) under ``<models root>/<profile>/<version>/``, and make it the
+    profile's LATEST."""
+    directory = config.models_root / metadata.profile / metadata.version
     directory.mkdir(parents=True, exist_ok=True)
+    lightgbm = lightgbm_in(pipeline[-1])
+    if config.compiles_trees and lightgbm is not None:
+        logger.info("compiling LightGBM's trees for batch scoring")
+        compiled = compile_lightgbm(lightgbm.booster_.model_to_string(), directory)
+        metadata = metadata.model_copy(update={"compiled_trees": compiled})
     plots = _plots(evaluation, metadata, directory)
     report.write_report(metadata, plots, directory / "report.md")
     save_artifact(pipeline, metadata, directory)

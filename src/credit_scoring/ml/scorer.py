@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.boosters import FEW_ROWS
 from credit_scoring.ml.decision import ScoredRecords, decide
-from credit_scoring.ml.fast_model import FastModel, fast_model
+from credit_scoring.ml.compiled_trees import Forest, load_forest
+from credit_scoring.ml.fast_model import FastModel, fast_model, lightgbm_in
 from credit_scoring.profiles.base import InputColumn, Profile
 from credit_scoring.profiles.transformer import Columns, float_matrix
 
@@ -55,13 +57,28 @@ class Scorer:
         self._low = np.asarray([low for low, _ in self._ranges.values()], dtype=np.float64)
         self._high = np.asarray([high for _, high in self._ranges.values()], dtype=np.float64)
         self.fast: FastModel | None = None
-        self.fast_path = "native boosters"
+        compiled, self.fast_path = self._compiled_trees()
         try:
             names = list(self._features.get_feature_names_out())
-            self.fast = fast_model(self._model, names)
+            self.fast = fast_model(self._model, names, compiled)
         except Exception as error:  # whatever stops it, the Pipeline still scores (or not)
             self.fast_path = f"off: {error}; scoring through the Pipeline"
             logger.warning("fast path not available for %s: %s", artifact.version, error)
+
+    def _compiled_trees(self) -> tuple[Forest | None, str]:
+        """The artifact's compiled LightGBM trees, if it has them and they load here, and
+        the fast path's description."""
+        compiled = self.artifact.metadata.compiled_trees
+        lightgbm = lightgbm_in(self._model)
+        if compiled is None or lightgbm is None:
+            return None, "native boosters"
+        try:
+            path = self.artifact.directory / compiled.file
+            forest = load_forest(lightgbm.booster_.model_to_string(), path, compiled)
+        except Exception as error:  # LightGBM's own prediction still serves
+            logger.warning("compiled trees of %s not used: %s", self.version, error)
+            return None, f"native boosters (compiled trees not used: {error})"
+        return forest, "native boosters, LightGBM compiled"
 
     @property
     def version(self) -> str:
@@ -124,7 +141,8 @@ class ScorerError(RuntimeError):
 
 
 def check_examples(scorer: Scorer) -> None:
-    """Score the profile's example bodies through the Pipeline and the scorer; ScorerError
+    """Score the profile's example bodies (repeated past ``FEW_ROWS``, and the first alone,
+    so that each row path is compared) through the Pipeline and the scorer; ScorerError
     when the model cannot (a joblib pickled by a version whose classes have changed since);
     the fast path is turned off, and says why, when its answer differs from the Pipeline's."""
     profile = scorer.profile
@@ -135,9 +153,13 @@ def check_examples(scorer: Scorer) -> None:
             for body in profile.examples.values()
         ]
     ).reindex(columns=profile.input_names)
+    raw = pd.concat([raw] * (FEW_ROWS // len(raw) + 1), ignore_index=True)  # both row paths
     try:
         reference = scorer.artifact.pipeline.predict_proba(raw)
-        fast = scorer.proba(_frame_columns(scorer.canonical_frame(raw)))
+        columns = _frame_columns(scorer.canonical_frame(raw))
+        first = {name: values[:1] for name, values in columns.items()}  # the one-row path
+        fast = np.vstack([scorer.proba(columns), scorer.proba(first)])
+        reference = np.vstack([reference, reference[:1]])
     except Exception as error:  # whatever the model raises, it cannot serve
         raise ScorerError(
             f"the model {scorer.version} cannot score the {profile.name} example "

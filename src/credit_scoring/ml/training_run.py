@@ -18,4 +18,4 @@ def train(config: TrainConfig) -> Path:
     fitted = trainer.fit(data)
     evaluation = evaluate(config, data, fitted)
     metadata = describe(config, data, fitted, evaluation, stamp)
-    return save(config.models_root, fitted.pipeline, evaluation, metadata)
+    return save(config, fitted.pipeline, evaluation, metadata)
