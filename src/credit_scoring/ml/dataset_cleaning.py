@@ -8,6 +8,7 @@ values that the Pipeline's record-level cleaning passes through unchanged.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from credit_scoring.ml.transformers import RecordCleaner
@@ -46,6 +47,14 @@ def _fill_counter(values: pd.Series, groups: pd.Series, period: pd.Series) -> pd
     return values.fillna(offset + period)
 
 
+def _group_codes(groups: pd.Series) -> pd.Series:
+    """The customers as numbers (NaN for a row without one, which no group takes): grouped
+    once here instead of hashing the ids again for every column."""
+    codes = pd.factorize(groups)[0].astype("float64")
+    codes[codes < 0] = np.nan
+    return pd.Series(codes, index=groups.index)
+
+
 def labels(raw: pd.DataFrame, profile: Profile) -> pd.Series:
     """Target as class codes (positions in ``profile.classes``, reached through
     ``profile.target_labels`` when the file codes them); errors name bad labels."""
@@ -68,7 +77,7 @@ def clean_dataset(raw: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     clean = RecordCleaner(profile).fit(raw).transform(raw)
     if profile.group_column is None:
         return clean
-    groups = raw[profile.group_column]
+    groups = _group_codes(raw[profile.group_column])
     for name in profile.customer_constants:
         clean[name] = _fix_constant(clean[name], groups)
     if profile.period_column:

@@ -28,6 +28,7 @@ from credit_scoring.profiles import Profile
 logger = logging.getLogger(__name__)
 
 KEY_COLUMN = "ID"
+CHUNK_ROWS = 50_000  # rows read, scored and written at a time: what bounds the memory
 
 
 @dataclass
@@ -116,7 +117,7 @@ def score_file(
     source: Path,
     target: Path,
     *,
-    chunk_rows: int = 50_000,
+    chunk_rows: int = CHUNK_ROWS,
     per_customer: bool = True,
 ) -> ScoringSummary:
     """Score a raw CSV into ``target`` chunk by chunk (written by Arrow's CSV writer, six

@@ -166,16 +166,16 @@ class LoanListKind(ColumnKind):
     name = "loan_list"
 
     def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
-        """Canonical loan lists; text (a file's) is parsed once per distinct value."""
-        cache: dict[object, object] = {}
-
-        def canonical(value: object) -> object:
-            key = value if isinstance(value, (str, float, tuple, type(None))) else repr(value)
-            if key not in cache:
-                cache[key] = self.canonical(value, column)
-            return cache[key]
-
-        return values.astype(object).map(canonical)
+        """Canonical loan lists; a file's text is parsed once per distinct value."""
+        objects = values.astype(object)
+        try:
+            codes, distinct = pd.factorize(objects)
+        except TypeError:  # unhashable values (lists): one by one
+            return objects.map(lambda value: self.canonical(value, column))
+        parsed = np.empty(len(distinct) + 1, dtype=object)  # the last: missing (code -1)
+        for index, value in enumerate(distinct):  # one by one: tuples stay values
+            parsed[index] = self.canonical(value, column)
+        return pd.Series(parsed[codes], index=values.index, dtype=object)
 
     def canonical(self, value: Any, column: InputColumn) -> tuple[str, ...] | None:
         """The loan types as a tuple, None when unknown."""
