@@ -138,6 +138,9 @@ class ArtifactMetadata(_Strict):
     metrics: Metrics
     feature_importance: dict[str, float]
     reference: dict[str, dict[str, Any]]
+    # per input, its drift bins and the training shares in them (``ml.drift``); None in a
+    # model trained before drift monitoring
+    input_reference: dict[str, dict[str, Any]] | None = None
     timings_seconds: dict[str, float]
     quality_gate: QualityGate | None = None
     model_sha256: str | None = None

@@ -28,7 +28,7 @@ from credit_scoring.ml.artifact_metadata import (
     ThresholdPolicy,
     TrainingData,
 )
-from credit_scoring.ml.drift_reference import reference_distributions
+from credit_scoring.ml.drift import input_reference, reference_distributions
 from credit_scoring.ml.evaluation import full_metrics
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown, elderly_rule
 from credit_scoring.ml.importance import feature_importance
@@ -143,6 +143,7 @@ def describe(
         metrics=evaluation.metrics,
         feature_importance=feature_importance(fitted.pipeline[-1], features),
         reference=reference_distributions(encoded),
+        input_reference=input_reference(canonical, profile),
         timings_seconds=fitted.timings,
     )
     return described.model_copy(update={"quality_gate": gate_summary(evaluate_gate(described))})

@@ -153,13 +153,14 @@ def check_examples(scorer: Scorer) -> None:
             for body in profile.examples.values()
         ]
     ).reindex(columns=profile.input_names)
-    raw = pd.concat([raw] * (FEW_ROWS // len(raw) + 1), ignore_index=True)  # both row paths
+    copies = FEW_ROWS // len(raw) + 1  # past FEW_ROWS: the many-row path
     try:
         reference = scorer.artifact.pipeline.predict_proba(raw)
         columns = _frame_columns(scorer.canonical_frame(raw))
+        many = {name: np.tile(values, copies) for name, values in columns.items()}
         first = {name: values[:1] for name, values in columns.items()}  # the one-row path
-        fast = np.vstack([scorer.proba(columns), scorer.proba(first)])
-        reference = np.vstack([reference, reference[:1]])
+        fast = np.vstack([scorer.proba(many), scorer.proba(first)])
+        reference = np.vstack([np.tile(reference, (copies, 1)), reference[:1]])
     except Exception as error:  # whatever the model raises, it cannot serve
         raise ScorerError(
             f"the model {scorer.version} cannot score the {profile.name} example "

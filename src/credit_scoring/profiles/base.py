@@ -34,6 +34,16 @@ class ColumnKind(ABC):
     def field_type(self, column: InputColumn) -> Any:
         """The pydantic type of the API field (with its JSON schema)."""
 
+    def drift_values(self, values: np.ndarray, column: InputColumn) -> np.ndarray:
+        """Canonical values as the numbers the drift monitor bins (``ml.drift``), NaN for a
+        missing one: a number itself; a kind with ``drift_categories``, the category's
+        position."""
+        return np.asarray(values, dtype=np.float64)
+
+    def drift_categories(self, column: InputColumn) -> tuple[str, ...] | None:
+        """The categories drift is counted by, or None for a number (binned by deciles)."""
+        return None
+
     def __repr__(self) -> str:
         return f"ColumnKind({self.name!r})"
 

@@ -182,6 +182,10 @@ class LoanListKind(ColumnKind):
         items = loan_items(value, column)
         return None if items is None else tuple(items)
 
+    def drift_values(self, values: np.ndarray, column: InputColumn) -> np.ndarray:
+        """The number of loans in each list (NaN when unknown)."""
+        return np.asarray([np.nan if v is None else len(v) for v in values], dtype=np.float64)
+
     def field_type(self, column: InputColumn) -> Any:
         """A JSON list of loan types, Kaggle's text list, or an unknown answer; bounded."""
         one = "(" + "|".join(re.escape(loan) for loan in column.categories) + ")"

@@ -124,6 +124,15 @@ class CategoryKind(ColumnKind):
         """An enum of the categories and the unknown answers."""
         return choices(column.name.replace("_", ""), column.categories + column.unknown_answers)
 
+    def drift_values(self, values: np.ndarray, column: InputColumn) -> np.ndarray:
+        """Each category's position among the column's categories (NaN when missing)."""
+        position = {category: float(k) for k, category in enumerate(column.categories)}
+        return np.asarray([position.get(value, np.nan) for value in values], dtype=np.float64)
+
+    def drift_categories(self, column: InputColumn) -> tuple[str, ...]:
+        """The column's categories."""
+        return column.categories
+
 
 NUMBER = NumberKind()
 CATEGORY = CategoryKind()

@@ -21,7 +21,12 @@ from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.request_body import document_request_models
-from credit_scoring.service.routes import decision_router, probe_router, profile_router
+from credit_scoring.service.routes import (
+    decision_router,
+    monitoring_router,
+    probe_router,
+    profile_router,
+)
 from credit_scoring.service.schemas import request_schemas
 from credit_scoring.service.settings import Settings
 from credit_scoring.service.state import ServiceState
@@ -73,6 +78,7 @@ def load_models(state: ServiceState) -> None:
             logger.error("%s model not loaded: %s", profile, error)
             continue
         state.scorers[profile] = scorer
+        state.watch_drift(scorer)
         state.metrics.model.labels(scorer.version, profile).set(1)
         logger.info(
             "model loaded (fast path: %s)",
@@ -157,6 +163,7 @@ def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> None:
     call (/predict and /predict/batch for every profile, /feedback and /model for
     ``default``, the first profile with a model); and the request models in the docs."""
     app.include_router(probe_router())
+    app.include_router(monitoring_router(profiles))
     app.include_router(decision_router(profiles))
     app.include_router(profile_router(PROFILES[default]))
     for profile in profiles:

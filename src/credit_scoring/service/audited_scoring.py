@@ -18,7 +18,8 @@ from credit_scoring.service.audit.records import (
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.request_context import RequestContext
 from credit_scoring.ml.decision import Decision, ScoredRecords
-from credit_scoring.ml.scorer import Scorer
+from credit_scoring.ml.scorer import Scorer, canonical_columns
+from credit_scoring.profiles.transformer import Columns
 
 
 def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
@@ -38,6 +39,7 @@ class Decided:
     scored: ScoredRecords
     answers: list[dict[str, Any]]
     audit_records: list[dict[str, Any]]
+    columns: Columns  # the records' canonical inputs, as the model read them
 
 
 def decide(
@@ -45,8 +47,8 @@ def decide(
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order, and make
     each decision's answer and audit record, under its own decision id."""
-    values = [vars(record) for record in records.values()]
-    scored = scorer.score_records(values)
+    columns = canonical_columns([vars(record) for record in records.values()], scorer.profile)
+    scored = scorer.score_columns(columns)
     classes = scorer.profile.classes
     answers = [
         answer_item(scored, k, classes) | {"decision_id": new_record_id()}
@@ -64,7 +66,7 @@ def decide(
         (position if batch else None, record.model_dump(mode="json"))
         for position, record in records.items()
     ]
-    return Decided(scored, answers, decision_records(decider, inputs, answers))
+    return Decided(scored, answers, decision_records(decider, inputs, answers), columns)
 
 
 def decide_and_record(

@@ -50,6 +50,10 @@ class AuditUnavailable(ServiceError):
     status, code = 503, "audit_unavailable"
 
 
+class UnknownProfile(ServiceError):
+    status, code = 404, "unknown_profile"
+
+
 def request_id_of(request: Request) -> str:
     """The request id set by the request-context middleware."""
     return context_of(request).request_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -63,11 +64,43 @@ class _AuditCollector(Collector):
                 yield GaugeMetricFamily(name, help_text, value=float(value))
 
 
+DriftTables = Callable[[], dict[str, dict[str, Any]]]
+
+
+class _DriftCollector(Collector):
+    """Each input's PSI over the recent window, read at scrape time: only where the window
+    is large enough to call the watch level (``ml.drift.minimum_window``), so that an alert
+    on it does not fire on a small window's noise."""
+
+    def __init__(self, tables: DriftTables) -> None:
+        self.tables = tables
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        psi = GaugeMetricFamily(
+            "credit_input_psi",
+            "Population stability index of an input over the recent window, against training",
+            labels=["profile", "input"],
+        )
+        records = GaugeMetricFamily(
+            "credit_drift_window_records", "Decided records in the drift window", labels=["profile"]
+        )
+        for profile, table in self.tables().items():
+            records.add_metric([profile], table["window"]["records"])
+            for name, row in table["inputs"].items():
+                if row["level"] != "too_few":
+                    psi.add_metric([profile, name], row["psi"])
+        yield records
+        yield psi
+
+
 class Metrics:
-    """Request, prediction, validation and audit metrics."""
+    """Request, prediction, validation, audit and drift metrics."""
 
     def __init__(
-        self, known_fields: Iterable[str], audit_status: Callable[[], AuditStatus | None]
+        self,
+        known_fields: Iterable[str],
+        audit_status: Callable[[], AuditStatus | None],
+        drift_tables: DriftTables,
     ) -> None:
         self.known_fields = set(known_fields)
         self.registry = CollectorRegistry()
@@ -110,6 +143,7 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_AuditCollector(audit_status))
+        self.registry.register(_DriftCollector(drift_tables))
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one request and its latency."""

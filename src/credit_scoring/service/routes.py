@@ -6,7 +6,7 @@ built per profile at run time, as real objects.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -17,6 +17,7 @@ from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audited_scoring import Decided, decide, decide_and_record
 from credit_scoring.service.errors import (
     PayloadTooLarge,
+    UnknownProfile,
     request_id_of,
 )
 from credit_scoring.service.audit.records import Stream, feedback_record
@@ -60,10 +61,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _count(state: ServiceState, scorer: Scorer, decided: Decided) -> None:
+    """The decisions into the metrics, their inputs into the drift window."""
     scored = decided.scored
     state.metrics.observe_decisions(
         scorer.profile.name, scored.credit_class, scored.decision, scored.risk_probability
     )
+    window = state.drift.get(scorer.profile.name)
+    if window is not None:
+        window.add(decided.columns)
 
 
 def _envelope(context: RequestContext, scorer: Scorer) -> dict[str, Any]:
@@ -270,5 +275,34 @@ def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
     )
     async def model(context: Context, state: State, client: Client) -> dict[str, Any]:
         return model_description(state.scorer_for(context, profile.name))
+
+    return router
+
+
+def monitoring_router(profiles: list[Profile]) -> APIRouter:
+    """GET /monitoring/drift."""
+    router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERRORS)
+    names = [profile.name for profile in profiles]
+
+    @router.get(
+        "/drift",
+        summary="Data drift: each input's PSI over the recent decisions, against training",
+        description=(
+            "Per profile: the window of recent decided records (this worker's), its time span, "
+            "and for each input the population stability index against the model's training "
+            "inputs, its level (`ok`, `watch` from 0.10, `act` from 0.25, or `too_few` while "
+            "the window is too small to tell: see `minimum_window`) and the window's shares "
+            "per bin (the missing bin last)."
+        ),
+    )
+    async def drift(
+        state: State,
+        client: Client,
+        profile: Annotated[str | None, Query(description=f"One of {', '.join(names)}")] = None,
+    ) -> dict[str, Any]:
+        if profile is not None and profile not in names:
+            raise UnknownProfile(f"Unknown profile {profile!r}; this service serves {names}.")
+        chosen = [profile] if profile is not None else names
+        return {"profiles": {name: state.drift_table(name) for name in chosen}}
 
     return router

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         default=False,
         description="Serve /metrics without a token (a private network only, e.g. Compose).",
     )
+    drift_window_records: int = Field(
+        default=10_000,
+        ge=100,
+        description="Recent decided records per profile (and worker) whose inputs drift is "
+        "measured on.",
+    )
     docs_enabled: bool = True
     log_level: str = "INFO"
     log_json: bool = True

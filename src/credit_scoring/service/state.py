@@ -14,6 +14,7 @@ from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
+from credit_scoring.service.drift_monitor import InputWindow
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
 from credit_scoring.service.errors import (
     AuditUnavailable,
@@ -43,6 +44,7 @@ class ServiceState:
     audit: AuditSink | None = None
     scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
+    drift: dict[str, InputWindow] = field(default_factory=dict)
     metrics: Metrics = field(init=False)
     # One batch checked and decided at a time per worker: several at once would hold the
     # interpreter's lock among them, and every other request would wait for its turn.
@@ -50,7 +52,7 @@ class ServiceState:
 
     def __post_init__(self) -> None:
         names = {name for profile in self.profiles for name in profile.client_names}
-        self.metrics = Metrics(names, self.audit_status)
+        self.metrics = Metrics(names, self.audit_status, self.drift_tables)
 
     def scorer_for(self, context: RequestContext, profile: str) -> Scorer:
         """The profile's scorer, or 503 while it has no loaded model."""
@@ -60,6 +62,31 @@ class ServiceState:
             raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
         context.model_version = scorer.version
         return scorer
+
+    def watch_drift(self, scorer: Scorer) -> None:
+        """Keep a window of the profile's decided inputs, when its model has the training
+        inputs' reference (models trained before drift monitoring have none)."""
+        reference = scorer.artifact.metadata.input_reference
+        if reference is not None:
+            window = InputWindow(scorer.profile, reference, self.settings.drift_window_records)
+            self.drift[scorer.profile.name] = window
+
+    def drift_tables(self) -> dict[str, dict[str, Any]]:
+        """The drift table of every profile with a window."""
+        return {name: window.table() for name, window in self.drift.items()}
+
+    def drift_table(self, profile: str) -> dict[str, Any]:
+        """The profile's drift table, or why there is none."""
+        if profile not in self.scorers:
+            return {"available": False, "reason": "no model is loaded for this profile"}
+        if profile not in self.drift:
+            return {
+                "available": False,
+                "reason": "the model has no reference of its training inputs; retrain it",
+            }
+        return {"available": True, "model_version": self.scorers[profile].version} | self.drift[
+            profile
+        ].table()
 
     def audit_sink(self) -> AuditSink:
         """The audit sink, or AuditUnavailable before it runs: nothing is decided or taken

@@ -1,0 +1,95 @@
+"""GET /monitoring/drift and the PSI gauges: unchanged traffic stays `ok`, shifted traffic
+moves the shifted input to `act` and leaves the others; a small window says `too_few`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from credit_scoring.ml.artifact import load_artifact
+from credit_scoring.ml.scorer import Scorer
+from credit_scoring.service.app import create_app
+from tests.helpers import HEADERS, make_settings
+from tests.service.test_metrics import samples, value
+
+WINDOW = 1_000
+
+
+@pytest.fixture
+def fresh_client(trained_dir: Path) -> Iterator[TestClient]:
+    """An app nobody else has sent anything to, with a window of 1,000 records."""
+    settings = make_settings(trained_dir.parent, drift_window_records=WINDOW)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def records(trained_dir: Path, raw_frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The training file's rows as API records (canonical values, null when missing),
+    those the API takes (required fields present)."""
+    scorer = Scorer(load_artifact(trained_dir))
+    canonical = scorer.canonical_frame(raw_frame)
+    required = [column.name for column in scorer.profile.inputs if column.required]
+    canonical = canonical[canonical[required].notna().all(axis=1)]
+    frame = canonical.astype(object).where(canonical.notna(), None)
+    return [
+        {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def _send(client: TestClient, records: list[dict[str, Any]]) -> None:
+    for start in range(0, len(records), 500):
+        body = {"data": records[start : start + 500]}
+        response = client.post("/predict/batch", json=body, headers=HEADERS)
+        assert response.status_code == 200, response.text
+
+
+def _drift(client: TestClient) -> dict[str, Any]:
+    response = client.get("/monitoring/drift?profile=credit_score", headers=HEADERS)
+    assert response.status_code == 200, response.text
+    table: dict[str, Any] = response.json()["profiles"]["credit_score"]
+    return table
+
+
+def test_shifted_traffic_moves_its_input_and_not_the_others(
+    fresh_client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    assert _drift(fresh_client)["window"]["records"] == 0
+    _send(fresh_client, records[:WINDOW])
+    unchanged = _drift(fresh_client)
+    assert unchanged["window"]["records"] == WINDOW and unchanged["window"]["from"]
+    levels = {name: row["level"] for name, row in unchanged["inputs"].items()}
+    assert set(levels.values()) == {"ok"}, levels
+    older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in records[:WINDOW]]
+    _send(fresh_client, older)
+    shifted = _drift(fresh_client)["inputs"]
+    assert shifted["Age"]["level"] == "act" and shifted["Age"]["psi"] > 0.25
+    assert [name for name, row in shifted.items() if row["level"] != "ok"] == ["Age"]
+    found = samples(fresh_client.get("/metrics").text)
+    psi = value(found, "credit_input_psi", profile="credit_score", input="Age")
+    assert psi == pytest.approx(shifted["Age"]["psi"])
+    assert value(found, "credit_drift_window_records", profile="credit_score") == WINDOW
+
+
+def test_a_small_window_does_not_call_a_level(
+    fresh_client: TestClient, records: list[dict[str, Any]]
+) -> None:
+    _send(fresh_client, records[:50])
+    table = _drift(fresh_client)
+    assert {row["level"] for row in table["inputs"].values()} == {"too_few"}
+    assert all(np.isfinite(row["psi"]) for row in table["inputs"].values())
+    found = samples(fresh_client.get("/metrics").text)
+    assert not [key for key in found if key[0] == "credit_input_psi"]
+
+
+def test_an_unknown_profile_is_named(fresh_client: TestClient) -> None:
+    response = fresh_client.get("/monitoring/drift?profile=nope", headers=HEADERS)
+    assert response.status_code == 404 and "nope" in response.json()["message"]
+    assert fresh_client.get("/monitoring/drift").status_code == 401
