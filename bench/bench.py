@@ -28,11 +28,13 @@ from credit_scoring.ml.artifact import ArtifactError, models_under
 from credit_scoring.profiles import PROFILES, get_profile
 
 from batch_bench import in_process
+from drift_bench import add_cost
 from bench_options import ROOT, Options, parse_options
 from bodies import write_bodies
 from budgets import (
     Figure,
     batch_figures,
+    drift_figures,
     figures_json,
     latency_figures,
     print_report,
@@ -74,7 +76,16 @@ def measure(options: Options) -> dict[str, Any]:
     batch = {p.name: in_process(artifacts[p.name], p, options) for p in profiles}
     print("credit-scoring score", flush=True)
     cli = {p.name: cli_bench(p, artifacts[p.name], options) for p in profiles}
-    return {"artifacts": artifacts, "starts": starts, "runs": runs, "batch": batch, "cli": cli}
+    print("drift monitor", flush=True)
+    drift = {p.name: add_cost(artifacts[p.name], p) for p in profiles}
+    return {
+        "artifacts": artifacts,
+        "starts": starts,
+        "runs": runs,
+        "batch": batch,
+        "cli": cli,
+        "drift": drift,
+    }
 
 
 def figures_of(measured: dict[str, Any]) -> list[Figure]:
@@ -86,6 +97,7 @@ def figures_of(measured: dict[str, Any]) -> list[Figure]:
         *ratio_figures(runs),
         *server_figures(starts, statistics.median(starts), runs["service"]),
         *batch_figures(measured["batch"], measured["cli"]),
+        *drift_figures(measured["drift"]),
     ]
 
 
@@ -119,6 +131,7 @@ def report_json(
         "servers": {name: run.as_json() for name, run in measured["runs"].items()},
         "batch_in_process": measured["batch"],
         "cli": measured["cli"],
+        "drift_monitor": measured["drift"],
     }
 
 

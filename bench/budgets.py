@@ -14,6 +14,7 @@ P50_MS, P99_MS = 1.5, 5.0
 VS_PLAIN, VS_FLOOR = 15.0, 0.5
 BATCH_ROWS_PER_SECOND, CLI_ROWS_PER_SECOND = 500_000.0, 200_000.0
 READY_SECONDS, WORKER_RSS_MB = 3.0, 400.0
+DRIFT_ADD_MICROSECONDS = 5.0  # issue K: "not more than a few microseconds per request"
 MIN_REQUESTS_PER_CONNECTION = 4
 SERVICE = "credit-scoring serve --workers 1 (every model, audit spool with fsync on)"
 
@@ -158,6 +159,21 @@ def cli_figures(name: str, result: dict[str, Any]) -> list[Figure]:
             bool(result["bounded"]),
             result["command"],
         ),
+    ]
+
+
+def drift_figures(drift: dict[str, dict[str, Any]]) -> list[Figure]:
+    """The drift monitor's cost per decided record, per profile with a reference."""
+    return [
+        Figure(
+            f"drift window, cost per decided record, {name}",
+            f"{result['microseconds_per_record']:.2f} µs",
+            f"<= {DRIFT_ADD_MICROSECONDS:g} µs",
+            result["microseconds_per_record"] <= DRIFT_ADD_MICROSECONDS,
+            result["command"],
+        )
+        for name, result in drift.items()
+        if "skipped" not in result
     ]
 
 

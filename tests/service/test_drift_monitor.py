@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from credit_scoring.ml.artifact import load_artifact
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.app import create_app
+from credit_scoring.service.drift_monitor import InputWindow, _last
 from tests.helpers import HEADERS, make_settings
 from tests.service.test_metrics import samples, value
 
@@ -93,3 +94,23 @@ def test_an_unknown_profile_is_named(fresh_client: TestClient) -> None:
     response = fresh_client.get("/monitoring/drift?profile=nope", headers=HEADERS)
     assert response.status_code == 404 and "nope" in response.json()["message"]
     assert fresh_client.get("/monitoring/drift").status_code == 401
+
+
+def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_dir: Path) -> None:
+    artifact = load_artifact(trained_dir)
+    reference = artifact.metadata.input_reference
+    assert reference is not None
+    window = InputWindow(artifact.profile, reference, size=5)
+
+    def ages(values: list[float]) -> dict[str, np.ndarray]:
+        return {name: np.full(len(values), np.nan) for name in reference} | {
+            "Age": np.asarray(values)
+        }
+
+    window.add(ages([20.0, 21.0, 22.0]))
+    window.add(ages([23.0]))
+    window.add(ages([24.0, 25.0, 26.0]))
+    assert _last(list(window._chunks), "Age", 5).tolist() == [22.0, 23.0, 24.0, 25.0, 26.0]
+    assert window.table()["window"]["records"] == 5
+    window.add(ages([27.0] * 7))  # a batch larger than the window
+    assert len(window._chunks) == 1 and window.table()["window"]["records"] == 5

@@ -184,7 +184,8 @@ class LoanListKind(ColumnKind):
 
     def drift_values(self, values: np.ndarray, column: InputColumn) -> np.ndarray:
         """The number of loans in each list (NaN when unknown)."""
-        return np.asarray([np.nan if v is None else len(v) for v in values], dtype=np.float64)
+        counts = [len(v) if isinstance(v, tuple) else np.nan for v in values]
+        return np.asarray(counts, dtype=np.float64)
 
     def field_type(self, column: InputColumn) -> Any:
         """A JSON list of loan types, Kaggle's text list, or an unknown answer; bounded."""

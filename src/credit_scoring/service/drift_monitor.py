@@ -1,6 +1,6 @@
 """The inputs of recent decisions, per profile, and their drift against the model's training
-inputs (``ml.drift``): cheap to feed on the request path (each input's canonical value
-stored in a ring buffer), computed when read (``GET /monitoring/drift``, ``/metrics``).
+inputs (``ml.drift``): cheap to feed on the request path (the request's canonical columns
+kept by reference), computed when read (``GET /monitoring/drift``, ``/metrics``).
 
 Each worker process keeps its own window of the decisions it made.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from datetime import datetime, timezone
 from typing import Any
 
@@ -20,53 +21,40 @@ from credit_scoring.profiles.transformer import Columns
 
 
 class InputWindow:
-    """The canonical inputs of a profile's last ``size`` decided records."""
+    """The canonical inputs of a profile's last ``size`` decided records: each request's
+    columns kept as they are (no copy, no conversion: one append per request), joined
+    when read."""
 
     def __init__(self, profile: Profile, reference: dict[str, dict[str, Any]], size: int) -> None:
         self.profile = profile
         self.reference = reference
         self.size = size
-        self._rings = {
-            column.name: np.empty(size, dtype=np.float64 if column.kind.ranged else object)
-            for column in profile.inputs
-            if column.name in reference
-        }
-        self._times = np.zeros(size, dtype=np.float64)
-        self._next = 0  # where the next record goes
-        self._held = 0  # records in the window
-        self._lock = threading.Lock()  # batches add from a worker thread
+        self._columns = [column for column in profile.inputs if column.name in reference]
+        self._chunks: deque[tuple[Columns, int, float]] = deque()  # columns, records, time
+        self._held = 0  # records in the chunks (the oldest chunk's may partly be out)
+        self._lock = threading.Lock()  # a batch adds from its worker thread
 
     def add(self, columns: Columns) -> None:
         """Keep these records' inputs (the oldest ones make room)."""
         count = len(next(iter(columns.values())))
-        now = time.time()
         with self._lock:
-            if count == 1:  # most requests: one store per input
-                for name, ring in self._rings.items():
-                    ring[self._next] = columns[name][0]
-                self._times[self._next] = now
-            else:
-                kept = min(count, self.size)
-                slots = (self._next + np.arange(kept)) % self.size
-                for name, ring in self._rings.items():
-                    ring[slots] = columns[name][count - kept :]
-                self._times[slots] = now
-            self._next = (self._next + min(count, self.size)) % self.size
-            self._held = min(self._held + count, self.size)
+            self._chunks.append((columns, count, time.time()))
+            self._held += count
+            while self._held - self._chunks[0][1] >= self.size:  # the oldest is wholly out
+                self._held -= self._chunks.popleft()[1]
 
     def table(self) -> dict[str, Any]:
         """The window's size and time span, and each input's PSI, level and shares."""
         with self._lock:
-            held = self._held
-            samples = {name: ring[:held].copy() for name, ring in self._rings.items()}
-            times = self._times[:held].copy()
+            chunks, held = list(self._chunks), min(self._held, self.size)
         inputs = {
             column.name: input_column_drift(
-                column, samples[column.name], self.reference[column.name]
+                column, _last(chunks, column.name, held), self.reference[column.name]
             )
-            for column in self.profile.inputs
-            if column.name in samples and held
+            for column in self._columns
+            if held
         }
+        times = [moment for _, _, moment in chunks]
         return {
             "window": {"records": held, "capacity": self.size} | _span(times),
             "levels": LEVELS,
@@ -74,11 +62,17 @@ class InputWindow:
         }
 
 
-def _span(times: np.ndarray) -> dict[str, str | None]:
+def _last(chunks: list[tuple[Columns, int, float]], name: str, held: int) -> np.ndarray:
+    """The last ``held`` values of one input across the chunks."""
+    values: np.ndarray = np.concatenate([columns[name] for columns, _, _ in chunks])
+    return values[len(values) - held :]
+
+
+def _span(times: list[float]) -> dict[str, str | None]:
     """The first and last decision time in the window (ISO 8601, UTC)."""
-    if not len(times):
+    if not times:
         return {"from": None, "to": None}
-    return {"from": _iso(float(times.min())), "to": _iso(float(times.max()))}
+    return {"from": _iso(min(times)), "to": _iso(max(times))}
 
 
 def _iso(moment: float) -> str:
