@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -257,16 +260,39 @@ def serve(
         for uri in settings.model_uri.split(","):
             typer.echo(f"fetched {fetch_model(uri.strip(), settings.model_path)}")
 
-    uvicorn.run(
-        "credit_scoring.service.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        access_log=False,
-        log_config=None,
-        **SERVER_OPTIONS,
-    )
+    processes = workers or settings.workers
+    with _metrics_shared_by(processes):
+        uvicorn.run(
+            "credit_scoring.service.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port or settings.port,
+            workers=processes,
+            access_log=False,
+            log_config=None,
+            **SERVER_OPTIONS,
+        )
+
+
+@contextmanager
+def _metrics_shared_by(workers: int) -> Iterator[None]:
+    """With several workers, an empty folder for their metric files, named in the
+    environment they inherit (prometheus-client's multiprocess mode: a scrape of any worker
+    sums them), removed when the server stops."""
+    if workers == 1:
+        yield
+        return
+    import shutil
+    import tempfile
+
+    from credit_scoring.service.metrics import MULTIPROCESS_DIR
+
+    folder = tempfile.mkdtemp(prefix="credit-metrics-")
+    os.environ[MULTIPROCESS_DIR] = folder
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @app.command()

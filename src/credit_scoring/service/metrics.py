@@ -1,16 +1,21 @@
-"""Prometheus metrics of one app (its own registry, no module-level state)."""
+"""Prometheus metrics of one app (its own registry, no module-level state). With several
+worker processes, prometheus-client's multiprocess mode: each worker writes its counts to
+files in one folder, and a scrape of any worker sums them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from credit_scoring.service.audit.records import AuditStatus
 
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it at import
 LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 UNMATCHED = "unmatched"
 
@@ -141,9 +146,11 @@ class Metrics:
             "The model in service",
             ["version", "profile"],
             registry=self.registry,
+            multiprocess_mode="max",
         )
-        self.registry.register(_AuditCollector(audit_status))
-        self.registry.register(_DriftCollector(drift_tables))
+        self.own_collectors = [_AuditCollector(audit_status), _DriftCollector(drift_tables)]
+        for collector in self.own_collectors:
+            self.registry.register(collector)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         """Count one request and its latency."""
@@ -169,6 +176,15 @@ class Metrics:
             self.invalid_fields.labels(name if name in self.known_fields else "other").inc()
 
     def render(self) -> bytes:
-        """The exposition text."""
-        output: bytes = generate_latest(self.registry)
+        """The exposition text: with several workers (``PROMETHEUS_MULTIPROC_DIR`` set by
+        ``serve``), every worker's counts summed from their files, and this worker's audit
+        and drift gauges."""
+        registry = self.registry
+        shared = os.environ.get(MULTIPROCESS_DIR)
+        if shared:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=shared)
+            for collector in self.own_collectors:
+                registry.register(collector)
+        output: bytes = generate_latest(registry)
         return output

@@ -1,0 +1,44 @@
+"""Two uvicorn workers, as the image runs them: every scrape of /metrics, whichever worker
+answers it, counts every request either worker served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers import HEADERS, LiveServer, live_env
+from tests.service.test_metrics import samples, total, value
+
+REQUESTS = 40
+
+
+def _workers(pid: int) -> list[int]:
+    """The server's child processes (its workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+@pytest.mark.slow
+def test_metrics_add_up_across_two_workers(trained_dir: Path, english: Any, tmp_path: Path) -> None:
+    server = LiveServer(live_env(trained_dir, CREDIT_WORKERS="2"), cwd=tmp_path)
+    try:
+        workers = _workers(server.process.pid)
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            for _ in range(REQUESTS):  # a new connection each: both workers get some
+                response = httpx.post(f"{server.url}/predict", json=english, headers=HEADERS)
+                assert response.status_code == 200, response.text
+            scrapes = [samples(httpx.get(f"{server.url}/metrics").text) for _ in range(8)]
+            ready = client.get("/ready").status_code
+    finally:
+        server.stop()
+    assert len(workers) >= 2 and ready == 200
+    for found in scrapes:
+        predicted = value(
+            found, "credit_http_requests_total", route="/predict", method="POST", status="200"
+        )
+        assert predicted == REQUESTS
+        assert total(found, "credit_predictions_total") == REQUESTS
+        assert value(found, "credit_model_info", version=trained_dir.name, profile="credit_score")
