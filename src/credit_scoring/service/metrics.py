@@ -183,7 +183,7 @@ class Metrics:
         shared = os.environ.get(MULTIPROCESS_DIR)
         if shared:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=shared)
+            MultiProcessCollector(registry, path=shared)  # type: ignore[no-untyped-call]
             for collector in self.own_collectors:
                 registry.register(collector)
         output: bytes = generate_latest(registry)
