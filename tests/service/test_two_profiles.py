@@ -133,3 +133,39 @@ def test_metrics_and_model_name_the_profile(both: TestClient) -> None:
     assert any('profile="card_default"' in line for line in decisions), decisions
     assert both.get("/v1/card_default/model", headers=HEADERS).json()["profile"] == "card_default"
     assert both.get("/model", headers=HEADERS).json()["profile"] == "credit_score"
+
+
+def _spooled(spool: Path, record_id: str) -> tuple[Path, dict[str, Any]]:
+    """The spool file holding the record with this id, and the record."""
+    for path in spool.rglob("*"):
+        if path.is_file():
+            for line in path.read_bytes().splitlines():
+                if record_id.encode() in line:
+                    return path, json.loads(line)
+    raise AssertionError(f"{record_id} is not in the spool")
+
+
+def test_feedback_is_filed_under_its_decisions_profile_whatever_the_route(
+    both_models: Path,
+) -> None:
+    settings = make_settings(both_models)
+    with TestClient(create_app(settings)) as client:
+        card = client.post("/predict", json=seed("card_default"), headers=HEADERS).json()
+        assert card["decision_id"].startswith("card_default-")
+        wrong = {"decision_id": card["decision_id"], "actual_class": "Poor"}
+        refused = client.post("/feedback", json=wrong, headers=HEADERS)
+        assert refused.status_code == 422 and refused.json()["fields"][0]["field"] == "actual_class"
+        right = wrong | {"actual_class": "default"}
+        answer = client.post("/feedback", json=right, headers=HEADERS)
+        assert answer.status_code == 202, answer.text
+        credit = client.post("/predict", json=seed("credit_score_english"), headers=HEADERS).json()
+        elsewhere = {"decision_id": credit["decision_id"], "actual_class": "default"}
+        assert (
+            client.post("/v1/card_default/feedback", json=elsewhere, headers=HEADERS).status_code
+            == 422
+        )
+        by_request = {"request_id": credit["request_id"], "actual_class": "Poor"}
+        assert client.post("/feedback", json=by_request, headers=HEADERS).status_code == 202
+    path, record = _spooled(settings.audit_spool_dir, answer.json()["feedback_id"])
+    assert record["profile"] == "card_default" and "card_default" in str(path)
+    assert "feedback" in str(path)

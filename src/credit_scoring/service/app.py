@@ -165,10 +165,10 @@ def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> None:
     app.include_router(probe_router())
     app.include_router(monitoring_router(profiles))
     app.include_router(decision_router(profiles))
-    app.include_router(profile_router(PROFILES[default]))
+    app.include_router(profile_router(PROFILES[default], profiles))
     for profile in profiles:
         app.include_router(decision_router([profile], prefix=f"/v1/{profile.name}"))
-        app.include_router(profile_router(profile, prefix=f"/v1/{profile.name}"))
+        app.include_router(profile_router(profile, profiles, prefix=f"/v1/{profile.name}"))
     document_request_models(app, [m for p in profiles for m in request_schemas(p)])
 
 

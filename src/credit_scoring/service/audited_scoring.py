@@ -13,7 +13,7 @@ from credit_scoring.service.audit.records import (
     Decider,
     Stream,
     decision_records,
-    new_record_id,
+    new_decision_id,
 )
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.request_context import RequestContext
@@ -51,7 +51,7 @@ def decide(
     scored = scorer.score_columns(columns)
     classes = scorer.profile.classes
     answers = [
-        answer_item(scored, k, classes) | {"decision_id": new_record_id()}
+        answer_item(scored, k, classes) | {"decision_id": new_decision_id(scorer.profile.name)}
         for k in range(len(records))
     ]
     decider = Decider(

@@ -163,11 +163,22 @@ T = TypeVar("T")
 INLINE_BODY_BYTES = 16_384
 
 
+ProfileChooser = Callable[[Any, list[Profile], bool], Profile]
+
+
+def _fitting(document: Any, profiles: list[Profile], batch: bool) -> Profile:
+    return fitting_profile(document, profiles, batch=batch)
+
+
 def _document_and_profile(
-    raw: bytes, content_type: str | None, profiles: list[Profile], batch: bool
+    raw: bytes,
+    content_type: str | None,
+    profiles: list[Profile],
+    batch: bool,
+    choose: ProfileChooser,
 ) -> tuple[Any, Profile]:
     document = parse_document(raw, content_type)
-    return document, fitting_profile(document, profiles, batch=batch)
+    return document, choose(document, profiles, batch)
 
 
 async def _inline(function: Callable[..., T], *args: Any) -> T:
@@ -177,16 +188,23 @@ async def _inline(function: Callable[..., T], *args: Any) -> T:
 
 
 def body_reader(
-    models: dict[str, type[BaseModel]], profiles: list[Profile], *, batch: bool = False
+    models: dict[str, type[BaseModel]],
+    profiles: list[Profile],
+    *,
+    batch: bool = False,
+    choose: ProfileChooser = _fitting,
 ) -> BodyReader:
-    """A dependency reading the body as the model of the profile it fits (of ``profiles``),
-    parsed and validated off the event loop; routes list it after authentication."""
+    """A dependency reading the body as the model of the profile it fits (of ``profiles``;
+    ``choose`` says which), parsed and validated off the event loop; routes list it after
+    authentication."""
 
     async def read(request: Request) -> ProfileBody:
         raw = await request.body()
         run = _inline if len(raw) <= INLINE_BODY_BYTES else run_in_threadpool
         content_type = request.headers.get("content-type")
-        document, profile = await run(_document_and_profile, raw, content_type, profiles, batch)
+        document, profile = await run(
+            _document_and_profile, raw, content_type, profiles, batch, choose
+        )
         context_of(request).profile = profile.name  # the error handler names fields by it
         body = await run(validate_document, models[profile.name], document, profile)
         return ProfileBody(profile, body)

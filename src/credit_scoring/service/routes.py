@@ -20,7 +20,7 @@ from credit_scoring.service.errors import (
     UnknownProfile,
     request_id_of,
 )
-from credit_scoring.service.audit.records import Stream, feedback_record
+from credit_scoring.service.audit.records import Stream, feedback_record, profile_of_decision
 from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
     BatchItem,
@@ -34,7 +34,12 @@ from credit_scoring.service.schemas import (
     request_models,
 )
 from credit_scoring.service.model_info import model_description
-from credit_scoring.service.request_body import ProfileBody, body_reader, documented_body
+from credit_scoring.service.request_body import (
+    ProfileBody,
+    ProfileChooser,
+    body_reader,
+    documented_body,
+)
 from credit_scoring.service.request_context import (
     Context,
     RequestContext,
@@ -241,29 +246,49 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     return router
 
 
-def profile_router(profile: Profile, prefix: str = "") -> APIRouter:
-    """POST <prefix>/feedback and GET <prefix>/model of one profile."""
+def _decision_owner(route_profile: Profile) -> ProfileChooser:
+    """The profile a feedback body's decision_id names (of those served), else the route's
+    (a request id, or a decision id made before ids named their profile)."""
+
+    def choose(document: Any, profiles: list[Profile], batch: bool) -> Profile:
+        named = document.get("decision_id") if isinstance(document, dict) else None
+        owner = profile_of_decision(named, [profile.name for profile in profiles])
+        return next((p for p in profiles if p.name == owner), route_profile)
+
+    return choose
+
+
+def profile_router(profile: Profile, served: list[Profile], prefix: str = "") -> APIRouter:
+    """POST <prefix>/feedback and GET <prefix>/model of one profile (feedback on another
+    served profile's decision is filed under that one, and checked against its classes)."""
     router = APIRouter(prefix=prefix, tags=["predictions"], responses=ERRORS)
-    feedback_model = {profile.name: feedback_request_model(profile)}
+    feedback_models = {other.name: feedback_request_model(other) for other in served}
+    reader = body_reader(feedback_models, served, choose=_decision_owner(profile))
 
     @router.post(
         "/feedback",
         response_model=FeedbackResponse,
         status_code=202,
         summary=f"Record the actual outcome of an earlier {profile.name} decision",
-        openapi_extra=documented_body(list(feedback_model.values())),
+        description="Feedback is filed under the profile of the decision it names: a "
+        "`decision_id` names its profile (`card_default-…`), and its `actual_class` must be "
+        "one of that profile's classes, whichever feedback route it comes by. Feedback named "
+        "by a `request_id` is filed under this route's profile and matched to that profile's "
+        "decisions when the audit log is exported.",
+        openapi_extra=documented_body([feedback_models[profile.name]]),
     )
     async def feedback(
         request: Request,
         state: State,
         client: Client,
-        read: Annotated[ProfileBody, Depends(body_reader(feedback_model, [profile]))],
+        read: Annotated[ProfileBody, Depends(reader)],
     ) -> FeedbackResponse:
         sink = state.audit_sink()
+        owner = read.profile.name
         record = feedback_record(
-            read.body.model_dump(mode="json"), request_id_of(request), profile.name, client
+            read.body.model_dump(mode="json"), request_id_of(request), owner, client
         )
-        await run_in_threadpool(sink.record, Stream.FEEDBACK, profile.name, [record])
+        await run_in_threadpool(sink.record, Stream.FEEDBACK, owner, [record])
         return FeedbackResponse(
             feedback_id=record["feedback_id"],
             decision_id=record["decision_id"],

@@ -37,9 +37,27 @@ def object_key(stream: str, profile: str, created: datetime, instance: str, seq:
 
 
 def new_record_id() -> str:
-    """A record's own id (``decision_id``, ``feedback_id``): made by the server, unique
-    whatever request ids clients send, so that the export never takes two records for one."""
+    """A record's own id (``feedback_id``): made by the server, unique whatever request ids
+    clients send, so that the export never takes two records for one."""
     return uuid.uuid4().hex
+
+
+DECISION_ID_SEPARATOR = "-"  # never in a profile's name
+
+
+def new_decision_id(profile: str) -> str:
+    """A decision's own id, which names its profile (``card_default-3f2a…``): feedback
+    naming it is filed under that profile, whichever route it comes by."""
+    return f"{profile}{DECISION_ID_SEPARATOR}{new_record_id()}"
+
+
+def profile_of_decision(decision_id: object, profiles: list[str]) -> str | None:
+    """The profile a decision id names, if it is one of ``profiles`` (ids made before ids
+    named their profile, and request ids, name none)."""
+    if not isinstance(decision_id, str):
+        return None
+    name = decision_id.partition(DECISION_ID_SEPARATOR)[0]
+    return name if name in profiles else None
 
 
 def utc_now() -> str:
