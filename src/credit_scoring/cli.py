@@ -510,6 +510,47 @@ def audit_export(
     typer.echo(f"exported {rows} {kind.value} records to {output}")
 
 
+@app.command("drift-report")
+def drift_report(
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (UTC).")],
+    profile: ProfileOption = DEFAULT_PROFILE,
+    output: Annotated[
+        Optional[Path], typer.Option(help="The HTML file (default: data/processed/...).")
+    ] = None,
+    model: Annotated[
+        Optional[Path],
+        typer.Option(help="The model whose training inputs are the reference (default: LATEST)."),
+    ] = None,
+) -> None:
+    """Data drift over a period of audit records (store settings from .env): each input's
+    PSI against the model's training inputs, the distributions of those that drifted, the
+    credit class and decision mix per day; one HTML file with its plots."""
+    from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
+    from credit_scoring.monitoring.drift_report import ReportPeriod, drifted, write_drift_report
+    from credit_scoring.monitoring.period import PeriodDecisions
+    from credit_scoring.service.audit.export import read_records
+    from credit_scoring.service.object_store import StoreError, object_store
+    from credit_scoring.service.settings import Settings
+
+    settings = Settings()
+    target = output or Path("data/processed") / profile / f"drift-{start}-to-{end}.html"
+    try:
+        first, last, _ = _export_days(start, end, None)
+        metadata = read_metadata(resolve(model or settings.model_path / profile))
+        records = read_records(object_store(settings), Stream.PREDICTIONS, profile, first, last)
+        if not records:
+            _fail(f"no {profile} decisions from {first} to {last} in the audit log")
+        decisions = PeriodDecisions.of(records, get_profile(profile))
+        drift = write_drift_report(decisions, ReportPeriod(first, last, metadata), target)
+    except StoreError as error:
+        _fail(f"the object store failed: {error}")
+    except (ArtifactError, ValueError) as error:
+        _fail(str(error))
+    summary = ", ".join(f"{r['input']} {r['psi']:.3f} ({r['level']})" for r in drifted(drift))
+    typer.echo(f"{len(records):,} decisions; drifted: {summary or 'none'}\nreport: {target}")
+
+
 def _export_days(start: str, end: str, decisions_since: str | None) -> tuple[date, date, date]:
     """The first and last day of an export, and the first day of the decisions feedback is
     matched to (ValueError for a date that is not YYYY-MM-DD)."""

@@ -87,6 +87,17 @@ def bin_counts(values: np.ndarray, reference: dict[str, Any]) -> np.ndarray:
     return np.bincount(index.astype(np.int64), minlength=bins)
 
 
+def bin_labels(reference: dict[str, Any]) -> list[str]:
+    """A readable name per bin: the category, or the range of numbers, and ``missing``."""
+    if "categories" in reference:
+        return [*reference["categories"], "missing"]
+    edges = [f"{edge:g}" for edge in reference["edges"]]
+    if not edges:
+        return ["any", "missing"]
+    inner = [f"{low} to <{high}" for low, high in zip(edges, edges[1:])]
+    return [f"<{edges[0]}", *inner, f">={edges[-1]}", "missing"]
+
+
 def psi(reference_shares: np.ndarray, counts: np.ndarray) -> float:
     """The population stability index of ``counts`` against the reference shares."""
     expected = np.maximum(np.asarray(reference_shares, dtype=np.float64), SHARE_FLOOR)
@@ -130,5 +141,7 @@ def input_column_drift(
         "level": drift_level(value, len(values), bins),
         "bins": bins,
         "minimum_window": {name: minimum_window(level, bins) for name, level in LEVELS.items()},
+        "bin_labels": bin_labels(reference),
+        "reference_shares": [round(share, 6) for share in reference["shares"]],
         "current_shares": (counts / max(len(values), 1)).round(6).tolist(),
     }

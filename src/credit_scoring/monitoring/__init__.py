@@ -1,0 +1,1 @@
+"""Monitoring over a period of audit records: data drift, the decision mix, outcomes."""

@@ -1,0 +1,120 @@
+"""The drift report of a period: one self-contained HTML file (plots embedded) with each
+input's PSI against the model's training inputs, the training and period distributions of
+the inputs that drifted, and the credit class and decision mix per day."""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata
+from credit_scoring.ml.drift import LEVELS
+from credit_scoring.monitoring import plots
+from credit_scoring.monitoring.period import PeriodDecisions
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 62rem; color: #222 }
+table { border-collapse: collapse; margin: 1rem 0 } td, th { padding: .25rem .6rem;
+border-bottom: 1px solid #ddd; text-align: left } .num { text-align: right }
+.act { color: #c0392b; font-weight: bold } .watch { color: #e67e22; font-weight: bold }
+.too_few { color: #7f8c8d } img { max-width: 100% }
+"""
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What the report covers and against which model."""
+
+    first: date
+    last: date
+    metadata: ArtifactMetadata
+
+
+def write_drift_report(
+    decisions: PeriodDecisions, period: ReportPeriod, output: Path
+) -> list[dict[str, Any]]:
+    """Write the report to ``output``; return its drift table."""
+    reference = period.metadata.input_reference
+    if reference is None:
+        raise ValueError(
+            f"the model {period.metadata.version} has no reference of its training inputs "
+            "(trained before drift monitoring): retrain it, or pass --model with a newer one"
+        )
+    drift = decisions.drift(reference)
+    parts = [_header(decisions, period), _drift_section(drift), _drifted_section(drift)]
+    parts.append(_mix_section(decisions))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(_page(decisions.profile.name, "\n".join(parts)))
+    return drift
+
+
+def _page(profile: str, body: str) -> str:
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Drift report: {html.escape(profile)}</title><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def _image(png: bytes, alt: str) -> str:
+    encoded = base64.b64encode(png).decode()
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{encoded}'>"
+
+
+def _header(decisions: PeriodDecisions, period: ReportPeriod) -> str:
+    served = ", ".join(sorted(decisions.answers["model_version"].unique()))
+    return (
+        f"<h1>Drift report: {html.escape(decisions.profile.name)}</h1>"
+        f"<p>{len(decisions):,} decisions from {period.first} to {period.last} (UTC), "
+        f"made by {html.escape(served)}. Compared with the training inputs of "
+        f"{html.escape(period.metadata.version)}. PSI levels: watch from "
+        f"{LEVELS['watch']}, act from {LEVELS['act']}; a level is only called on enough "
+        f"decisions that unchanged data would cross it under 1 % of the time.</p>"
+    )
+
+
+def _drift_section(drift: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(row['input'])}</td><td class='num'>{row['psi']:.4f}</td>"
+        f"<td class='{row['level']}'>{row['level']}</td><td class='num'>{row['bins']}</td></tr>"
+        for row in drift
+    )
+    return (
+        "<h2>Population stability index per input</h2>"
+        + _image(plots.psi_bars(drift), "PSI per input")
+        + f"<table><tr><th>input</th><th>PSI</th><th>level</th><th>bins</th></tr>{rows}</table>"
+    )
+
+
+def drifted(drift: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows at the watch level or above."""
+    return [row for row in drift if row["level"] in ("watch", "act")]
+
+
+def _drifted_section(drift: list[dict[str, Any]]) -> str:
+    if not drifted(drift):
+        return "<h2>Inputs that drifted</h2><p>None at the watch level or above.</p>"
+    images = [
+        _image(
+            plots.shares(
+                row["input"], row["bin_labels"], row["reference_shares"], row["current_shares"]
+            ),
+            f"{row['input']}: training vs this period",
+        )
+        for row in drifted(drift)
+    ]
+    return "<h2>Inputs that drifted: training vs this period</h2>" + "".join(images)
+
+
+def _mix_section(decisions: PeriodDecisions) -> str:
+    classes, outcomes = decisions.mix()
+    table = classes.join(outcomes).round(3).to_html(classes="mix", border=0)
+    return (
+        "<h2>Credit class and decision mix per day</h2>"
+        + _image(plots.mix_over_time(classes, outcomes), "mix per day")
+        + table
+    )

@@ -1,0 +1,115 @@
+"""`credit-scoring drift-report` on a real store: a deliberately shifted period (older
+applicants) flags Age and nothing else; an unchanged one flags nothing; the HTML embeds
+its plots."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from credit_scoring.cli import app
+from credit_scoring.dev.seaweed import LocalSeaweed
+from credit_scoring.ml.artifact import load_artifact
+from credit_scoring.ml.scorer import Scorer
+from credit_scoring.service.audit.records import object_key
+from tests.service.test_drift_monitor import records  # noqa: F401  (the fixture)
+
+UNCHANGED, SHIFTED = date(2026, 11, 2), date(2026, 11, 3)
+BUCKET = "drift-report"
+
+
+def _audit_records(scorer: Scorer, inputs: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """Decision records as the service writes them (the fields the report reads)."""
+    scored = scorer.score_records(inputs)
+    classes = scorer.profile.classes
+    return [
+        {
+            "decision_id": f"credit_score-{day:%m%d}{k:06d}",
+            "time": f"{day.isoformat()}T12:00:00+00:00",
+            "model_version": scorer.version,
+            "inputs": record,
+            "outputs": scored.item(k, classes),
+        }
+        for k, record in enumerate(inputs)
+    ]
+
+
+def _upload(seaweed: LocalSeaweed, records: list[dict[str, Any]], day: date) -> None:
+    created = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+    body = gzip.compress(b"\n".join(json.dumps(r).encode() for r in records))
+    key = object_key("predictions", "credit_score", created, "task-test", 1)
+    assert seaweed.store(BUCKET).put_new(key, body, "application/gzip")
+
+
+@pytest.fixture(scope="module")
+def periods(
+    seaweed: LocalSeaweed, trained_dir: Path, records: list[dict[str, Any]]  # noqa: F811
+) -> dict[str, str]:
+    """Two days in the store: one like the training data, one with applicants 25 years older."""
+    seaweed.store(BUCKET).ensure_bucket()
+    scorer = Scorer(load_artifact(trained_dir))
+    sample = records[:1_500]
+    older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in sample]
+    _upload(seaweed, _audit_records(scorer, sample, UNCHANGED), UNCHANGED)
+    _upload(seaweed, _audit_records(scorer, older, SHIFTED), SHIFTED)
+    return {
+        "CREDIT_S3_ENDPOINT_URL": seaweed.endpoint,
+        "CREDIT_S3_BUCKET": BUCKET,
+        "CREDIT_S3_ACCESS_KEY_ID": seaweed.access_key,
+        "CREDIT_S3_SECRET_ACCESS_KEY": seaweed.secret_key,
+    }
+
+
+def _report(env: dict[str, str], model: Path, day: date, output: Path) -> str:
+    arguments = ["drift-report", "--profile", "credit_score", "--from", str(day), "--to", str(day)]
+    result = CliRunner(env=env).invoke(
+        app, arguments + ["--model", str(model), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_shifted_period_flags_the_shifted_input_only(
+    periods: dict[str, str], trained_dir: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "shifted.html"
+    printed = _report(periods, trained_dir, SHIFTED, output)
+    assert "1,500 decisions; drifted: Age " in printed and "(act)" in printed
+    assert printed.count("(act)") + printed.count("(watch)") == 1
+    page = output.read_text()
+    assert page.count("data:image/png;base64,") == 3  # PSI bars, Age's shares, the mix
+    assert "Age: training vs this period" in page
+
+
+def test_an_unchanged_period_flags_nothing(
+    periods: dict[str, str], trained_dir: Path, tmp_path: Path
+) -> None:
+    printed = _report(periods, trained_dir, UNCHANGED, tmp_path / "same.html")
+    assert "drifted: none" in printed
+
+
+def test_a_period_without_decisions_is_a_clear_error(
+    periods: dict[str, str], trained_dir: Path, tmp_path: Path
+) -> None:
+    arguments = ["drift-report", "--from", "2020-01-01", "--to", "2020-01-02"]
+    result = CliRunner(env=periods).invoke(app, arguments + ["--model", str(trained_dir)])
+    assert result.exit_code != 0 and "no credit_score decisions" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_period_table_reads_the_records_as_the_service_did(
+    trained_dir: Path, records: list[dict[str, Any]]  # noqa: F811
+) -> None:
+    from credit_scoring.monitoring.period import PeriodDecisions
+
+    scorer = Scorer(load_artifact(trained_dir))
+    decisions = PeriodDecisions.of(_audit_records(scorer, records[:10], UNCHANGED), scorer.profile)
+    assert len(decisions) == 10
+    assert list(pd.unique(decisions.answers["day"])) == [UNCHANGED.isoformat()]
