@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, sign_artifact
+from credit_scoring.ml.scorer import Scorer
 from credit_scoring.ml.training import TrainConfig
 from credit_scoring.ml.training_run import train
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
@@ -107,3 +109,18 @@ def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSeaweed]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def api_records(trained_dir: Path, raw_frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The training file's rows as API records (canonical values, null when missing),
+    those the API takes (required fields present)."""
+    scorer = Scorer(load_artifact(trained_dir))
+    canonical = scorer.canonical_frame(raw_frame)
+    required = [column.name for column in scorer.profile.inputs if column.required]
+    canonical = canonical[canonical[required].notna().all(axis=1)]
+    frame = canonical.astype(object).where(canonical.notna(), None)
+    return [
+        {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]

@@ -19,7 +19,6 @@ from credit_scoring.dev.seaweed import LocalSeaweed
 from credit_scoring.ml.artifact import load_artifact
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audit.records import object_key
-from tests.service.test_drift_monitor import records  # noqa: F401  (the fixture)
 
 UNCHANGED, SHIFTED = date(2026, 11, 2), date(2026, 11, 3)
 BUCKET = "drift-report"
@@ -50,12 +49,12 @@ def _upload(seaweed: LocalSeaweed, records: list[dict[str, Any]], day: date) -> 
 
 @pytest.fixture(scope="module")
 def periods(
-    seaweed: LocalSeaweed, trained_dir: Path, records: list[dict[str, Any]]  # noqa: F811
+    seaweed: LocalSeaweed, trained_dir: Path, api_records: list[dict[str, Any]]
 ) -> dict[str, str]:
     """Two days in the store: one like the training data, one with applicants 25 years older."""
     seaweed.store(BUCKET).ensure_bucket()
     scorer = Scorer(load_artifact(trained_dir))
-    sample = records[:1_500]
+    sample = api_records[:1_500]
     older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in sample]
     _upload(seaweed, _audit_records(scorer, sample, UNCHANGED), UNCHANGED)
     _upload(seaweed, _audit_records(scorer, older, SHIFTED), SHIFTED)
@@ -105,11 +104,13 @@ def test_a_period_without_decisions_is_a_clear_error(
 
 
 def test_the_period_table_reads_the_records_as_the_service_did(
-    trained_dir: Path, records: list[dict[str, Any]]  # noqa: F811
+    trained_dir: Path, api_records: list[dict[str, Any]]
 ) -> None:
     from credit_scoring.monitoring.period import PeriodDecisions
 
     scorer = Scorer(load_artifact(trained_dir))
-    decisions = PeriodDecisions.of(_audit_records(scorer, records[:10], UNCHANGED), scorer.profile)
+    decisions = PeriodDecisions.of(
+        _audit_records(scorer, api_records[:10], UNCHANGED), scorer.profile
+    )
     assert len(decisions) == 10
     assert list(pd.unique(decisions.answers["day"])) == [UNCHANGED.isoformat()]

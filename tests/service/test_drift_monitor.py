@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.ml.artifact import load_artifact
-from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.app import create_app
 from credit_scoring.service.drift_monitor import InputWindow, _last
 from tests.helpers import HEADERS, make_settings
@@ -28,21 +26,6 @@ def fresh_client(trained_dir: Path) -> Iterator[TestClient]:
     settings = make_settings(trained_dir.parent, drift_window_records=WINDOW)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
-
-
-@pytest.fixture(scope="module")
-def records(trained_dir: Path, raw_frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The training file's rows as API records (canonical values, null when missing),
-    those the API takes (required fields present)."""
-    scorer = Scorer(load_artifact(trained_dir))
-    canonical = scorer.canonical_frame(raw_frame)
-    required = [column.name for column in scorer.profile.inputs if column.required]
-    canonical = canonical[canonical[required].notna().all(axis=1)]
-    frame = canonical.astype(object).where(canonical.notna(), None)
-    return [
-        {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def _send(client: TestClient, records: list[dict[str, Any]]) -> None:
@@ -60,15 +43,15 @@ def _drift(client: TestClient) -> dict[str, Any]:
 
 
 def test_shifted_traffic_moves_its_input_and_not_the_others(
-    fresh_client: TestClient, records: list[dict[str, Any]]
+    fresh_client: TestClient, api_records: list[dict[str, Any]]
 ) -> None:
     assert _drift(fresh_client)["window"]["records"] == 0
-    _send(fresh_client, records[:WINDOW])
+    _send(fresh_client, api_records[:WINDOW])
     unchanged = _drift(fresh_client)
     assert unchanged["window"]["records"] == WINDOW and unchanged["window"]["from"]
     levels = {name: row["level"] for name, row in unchanged["inputs"].items()}
     assert set(levels.values()) == {"ok"}, levels
-    older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in records[:WINDOW]]
+    older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in api_records[:WINDOW]]
     _send(fresh_client, older)
     shifted = _drift(fresh_client)["inputs"]
     assert shifted["Age"]["level"] == "act" and shifted["Age"]["psi"] > 0.25
@@ -80,9 +63,9 @@ def test_shifted_traffic_moves_its_input_and_not_the_others(
 
 
 def test_a_small_window_does_not_call_a_level(
-    fresh_client: TestClient, records: list[dict[str, Any]]
+    fresh_client: TestClient, api_records: list[dict[str, Any]]
 ) -> None:
-    _send(fresh_client, records[:50])
+    _send(fresh_client, api_records[:50])
     table = _drift(fresh_client)
     assert {row["level"] for row in table["inputs"].values()} == {"too_few"}
     assert all(np.isfinite(row["psi"]) for row in table["inputs"].values())
