@@ -32,7 +32,7 @@ $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
-lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compose + dependabot schemas, cfn-lint
+lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compose + dependabot schemas, cfn-lint, promtool (config, alert rule tests)
 	$(BIN)/black --check src tests bench scripts
 	$(BIN)/flake8 src tests bench scripts
 	$(BIN)/mypy src bench scripts
@@ -42,6 +42,9 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compo
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/cfn-lint deploy/ecs/*.yml
+	@command -v promtool >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null)
+	promtool check config deploy/prometheus/prometheus.yml
+	cd deploy/prometheus && promtool test rules alerts_test.yml
 
 format: install ## format the code with black
 	$(BIN)/black src tests bench

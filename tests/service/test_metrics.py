@@ -58,6 +58,7 @@ def test_metrics_count_what_happened(fresh_client: TestClient, english: Any) -> 
     assert value(found, requests, method="POST", route="/predict", status="422") == 1
     assert value(found, requests, method="GET", route="unmatched", status="404") == 1
     assert value(found, "credit_validation_failures_total", field="Age") == 1
+    assert value(found, "credit_ready") == 1
     assert value(found, "credit_validation_failures_total", field="other") == 1
     assert total(found, "credit_predictions_total") == 3
     assert total(found, "credit_risk_probability_count") == 3

@@ -72,6 +72,17 @@ class _AuditCollector(Collector):
 DriftTables = Callable[[], dict[str, dict[str, Any]]]
 
 
+class _ReadinessCollector(Collector):
+    """1 while the service can decide (``GET /ready`` 200), read at scrape time."""
+
+    def __init__(self, ready: Callable[[], bool]) -> None:
+        self.ready = ready
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        help_text = "1 while the service can decide (GET /ready would answer 200)"
+        yield GaugeMetricFamily("credit_ready", help_text, value=float(self.ready()))
+
+
 class _DriftCollector(Collector):
     """Each input's PSI over the recent window, read at scrape time: only where the window
     is large enough to call the watch level (``ml.drift.minimum_window``), so that an alert
@@ -106,6 +117,7 @@ class Metrics:
         known_fields: Iterable[str],
         audit_status: Callable[[], AuditStatus | None],
         drift_tables: DriftTables,
+        ready: Callable[[], bool],
     ) -> None:
         self.known_fields = set(known_fields)
         self.registry = CollectorRegistry()
@@ -148,7 +160,11 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="max",
         )
-        self.own_collectors = [_AuditCollector(audit_status), _DriftCollector(drift_tables)]
+        self.own_collectors = [
+            _AuditCollector(audit_status),
+            _DriftCollector(drift_tables),
+            _ReadinessCollector(ready),
+        ]
         for collector in self.own_collectors:
             self.registry.register(collector)
 

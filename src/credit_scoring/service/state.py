@@ -52,7 +52,7 @@ class ServiceState:
 
     def __post_init__(self) -> None:
         names = {name for profile in self.profiles for name in profile.client_names}
-        self.metrics = Metrics(names, self.audit_status, self.drift_tables)
+        self.metrics = Metrics(names, self.audit_status, self.drift_tables, self.is_ready)
 
     def scorer_for(self, context: RequestContext, profile: str) -> Scorer:
         """The profile's scorer, or 503 while it has no loaded model."""
@@ -62,6 +62,10 @@ class ServiceState:
             raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
         context.model_version = scorer.version
         return scorer
+
+    def is_ready(self) -> bool:
+        """Whether the service can decide (what ``GET /ready`` answers)."""
+        return self.readiness(detailed=False)[0]
 
     def watch_drift(self, scorer: Scorer) -> None:
         """Keep a window of the profile's decided inputs, when its model has the training
