@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,10 @@ def test_metrics_count_what_happened(fresh_client: TestClient, english: Any) -> 
     assert value(found, requests, method="GET", route="unmatched", status="404") == 1
     assert value(found, "credit_validation_failures_total", field="Age") == 1
     assert value(found, "credit_ready") == 1
+    loaded = [
+        v for (name, _), v in found.items() if name == "credit_model_loaded_timestamp_seconds"
+    ]
+    assert len(loaded) == 1 and time.time() - 3600 < loaded[0] <= time.time()
     assert value(found, "credit_validation_failures_total", field="other") == 1
     assert total(found, "credit_predictions_total") == 3
     assert total(found, "credit_risk_probability_count") == 3

@@ -80,6 +80,7 @@ def load_models(state: ServiceState) -> None:
         state.scorers[profile] = scorer
         state.watch_drift(scorer)
         state.metrics.model.labels(scorer.version, profile).set(1)
+        state.metrics.model_loaded.labels(scorer.version, profile).set_to_current_time()
         logger.info(
             "model loaded (fast path: %s)",
             scorer.fast_path,

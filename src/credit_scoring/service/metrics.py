@@ -160,6 +160,13 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="max",
         )
+        self.model_loaded = Gauge(
+            "credit_model_loaded_timestamp_seconds",
+            "When the model in service was loaded (Unix time)",
+            ["version", "profile"],
+            registry=self.registry,
+            multiprocess_mode="max",
+        )
         self.own_collectors = [
             _AuditCollector(audit_status),
             _DriftCollector(drift_tables),
