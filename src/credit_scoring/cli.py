@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -523,13 +523,14 @@ def drift_report(
         typer.Option(help="The model whose training inputs are the reference (default: LATEST)."),
     ] = None,
 ) -> None:
-    """Data drift over a period of audit records (store settings from .env): each input's
+    """Monitoring over a period of audit records (store settings from .env): each input's
     PSI against the model's training inputs, the distributions of those that drifted, the
-    credit class and decision mix per day; one HTML file with its plots."""
+    credit class and decision mix per day, outcomes from the feedback received so far beside
+    what the model expected, approval by audited attribute; one HTML file with its plots."""
     from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
     from credit_scoring.monitoring.drift_report import ReportPeriod, drifted, write_drift_report
     from credit_scoring.monitoring.period import PeriodDecisions
-    from credit_scoring.service.audit.export import read_records
+    from credit_scoring.service.audit.export import match_feedback, read_records
     from credit_scoring.service.object_store import StoreError, object_store
     from credit_scoring.service.settings import Settings
 
@@ -538,11 +539,17 @@ def drift_report(
     try:
         first, last, _ = _export_days(start, end, None)
         metadata = read_metadata(resolve(model or settings.model_path / profile))
-        records = read_records(object_store(settings), Stream.PREDICTIONS, profile, first, last)
+        store = object_store(settings)
+        records = read_records(store, Stream.PREDICTIONS, profile, first, last)
         if not records:
             _fail(f"no {profile} decisions from {first} to {last} in the audit log")
-        decisions = PeriodDecisions.of(records, get_profile(profile))
-        drift = write_drift_report(decisions, ReportPeriod(first, last, metadata), target)
+        # outcomes arrive late: every feedback since the period began counts
+        today = datetime.now(timezone.utc).date()
+        feedback = read_records(store, Stream.FEEDBACK, profile, first, max(today, last))
+        period = ReportPeriod(first, last, metadata, match_feedback(feedback, records))
+        drift = write_drift_report(
+            PeriodDecisions.of(records, get_profile(profile)), period, target
+        )
     except StoreError as error:
         _fail(f"the object store failed: {error}")
     except (ArtifactError, ValueError) as error:

@@ -31,6 +31,8 @@ def _audit_records(scorer: Scorer, inputs: list[dict[str, Any]], day: date) -> l
     return [
         {
             "decision_id": f"credit_score-{day:%m%d}{k:06d}",
+            "request_id": f"request-{day:%m%d}{k:06d}",
+            "client_id": "seed-client",
             "time": f"{day.isoformat()}T12:00:00+00:00",
             "model_version": scorer.version,
             "inputs": record,
@@ -40,10 +42,29 @@ def _audit_records(scorer: Scorer, inputs: list[dict[str, Any]], day: date) -> l
     ]
 
 
-def _upload(seaweed: LocalSeaweed, records: list[dict[str, Any]], day: date) -> None:
+def _feedback(decisions: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """Feedback on every other decision: the class the model answered, and Poor for every
+    tenth of those whatever it answered."""
+    return [
+        {
+            "decision_id": record["decision_id"],
+            "request_id": None,
+            "actual_class": "Poor" if k % 10 == 0 else record["outputs"]["credit_class"],
+            "feedback_id": f"feedback-{k}",
+            "time": f"{day.isoformat()}T13:00:00+00:00",
+            "profile": "credit_score",
+            "client_id": "seed-client",
+        }
+        for k, record in enumerate(decisions[::2])
+    ]
+
+
+def _upload(
+    seaweed: LocalSeaweed, records: list[dict[str, Any]], day: date, stream: str = "predictions"
+) -> None:
     created = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
     body = gzip.compress(b"\n".join(json.dumps(r).encode() for r in records))
-    key = object_key("predictions", "credit_score", created, "task-test", 1)
+    key = object_key(stream, "credit_score", created, "task-test", 1)
     assert seaweed.store(BUCKET).put_new(key, body, "application/gzip")
 
 
@@ -57,7 +78,9 @@ def periods(
     sample = api_records[:1_500]
     older = [r | {"Age": min(float(r["Age"]) + 25, 95)} for r in sample]
     _upload(seaweed, _audit_records(scorer, sample, UNCHANGED), UNCHANGED)
-    _upload(seaweed, _audit_records(scorer, older, SHIFTED), SHIFTED)
+    shifted = _audit_records(scorer, older, SHIFTED)
+    _upload(seaweed, shifted, SHIFTED)
+    _upload(seaweed, _feedback(shifted, SHIFTED), SHIFTED, stream="feedback")
     return {
         "CREDIT_S3_ENDPOINT_URL": seaweed.endpoint,
         "CREDIT_S3_BUCKET": BUCKET,
@@ -83,8 +106,12 @@ def test_a_shifted_period_flags_the_shifted_input_only(
     assert "1,500 decisions; drifted: Age " in printed and "(act)" in printed
     assert printed.count("(act)") + printed.count("(watch)") == 1
     page = output.read_text()
-    assert page.count("data:image/png;base64,") == 3  # PSI bars, Age's shares, the mix
+    # PSI bars, Age's shares, the mix, the calibration on outcomes
+    assert page.count("data:image/png;base64,") == 4
     assert "Age: training vs this period" in page
+    assert "Outcomes: realised beside expected" in page and "<td>with an outcome</td>" in page
+    assert "<td class='num'>750</td>" in page  # every other decision of 1,500 has feedback
+    assert "Fair lending: approval by audited attribute" in page and "Age band" in page
 
 
 def test_an_unchanged_period_flags_nothing(

@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.drift import LEVELS
 from credit_scoring.monitoring import plots
+from credit_scoring.monitoring.fairness import FOUR_FIFTHS, MIN_GROUP, approval_by_group
+from credit_scoring.monitoring.outcomes import (
+    calibration,
+    coverage_by_day,
+    outcomes_of,
+    per_class,
+    summary,
+)
 from credit_scoring.monitoring.period import PeriodDecisions
 
 STYLE = """
@@ -27,11 +37,13 @@ border-bottom: 1px solid #ddd; text-align: left } .num { text-align: right }
 
 @dataclass(frozen=True)
 class ReportPeriod:
-    """What the report covers and against which model."""
+    """What the report covers, against which model, and the feedback received on its
+    decisions so far (matched by ``service.audit.export.match_feedback``)."""
 
     first: date
     last: date
     metadata: ArtifactMetadata
+    feedback: list[dict[str, Any]] = field(default_factory=list)
 
 
 def write_drift_report(
@@ -47,6 +59,8 @@ def write_drift_report(
     drift = decisions.drift(reference)
     parts = [_header(decisions, period), _drift_section(drift), _drifted_section(drift)]
     parts.append(_mix_section(decisions))
+    parts.append(_outcomes_section(outcomes_of(decisions, period.feedback), decisions))
+    parts.append(_fairness_section(approval_by_group(decisions)))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(_page(decisions.profile.name, "\n".join(parts)))
     return drift
@@ -117,4 +131,44 @@ def _mix_section(decisions: PeriodDecisions) -> str:
         "<h2>Credit class and decision mix per day</h2>"
         + _image(plots.mix_over_time(classes, outcomes), "mix per day")
         + table
+    )
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
+
+
+def _outcomes_section(frame: pd.DataFrame, decisions: PeriodDecisions) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(row['figure'])}</td><td class='num'>{_figure(row['realised'])}"
+        f"</td><td class='num'>{_figure(row['expected'])}</td></tr>"
+        for row in summary(frame)
+    )
+    parts = [
+        "<h2>Outcomes: realised beside expected</h2>",
+        "<p>Feedback received so far on this period's decisions. <em>Expected</em> is what "
+        "the model's own probability of the risk class predicts for the same decisions: "
+        "realised figures leaving it are the first sign of concept drift.</p>",
+        f"<table><tr><th>figure</th><th>realised</th><th>expected</th></tr>{rows}</table>",
+        "<h3>Decisions with an outcome, per day</h3>",
+        coverage_by_day(frame).to_html(border=0),
+    ]
+    classes = per_class(frame, decisions.profile.classes)
+    if classes is not None:
+        parts += ["<h3>Per credit class</h3>", classes.round(3).to_html(index=False, border=0)]
+    table = calibration(frame)
+    if len(table):
+        parts += [_image(plots.calibration(table), "calibration"), table.round(3).to_html(border=0)]
+    return "".join(parts)
+
+
+def _fairness_section(table: pd.DataFrame) -> str:
+    if table.empty:
+        return ""
+    return (
+        "<h2>Fair lending: approval by audited attribute</h2>"
+        f"<p>None of these attributes is a model input except age where the profile reads it. "
+        f"Adverse impact ratio: a group's approval rate over the best-approved group's; "
+        f"groups of {MIN_GROUP} decisions or more under {FOUR_FIFTHS} are flagged "
+        f"(the four-fifths rule).</p>" + table.round(3).to_html(index=False, border=0)
     )

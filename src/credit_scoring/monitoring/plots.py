@@ -64,3 +64,15 @@ def mix_over_time(classes: pd.DataFrame, decisions: pd.DataFrame) -> bytes:
         axes.tick_params(axis="x", rotation=35, labelsize=8)
         axes.legend(fontsize=8)
     return _png(figure)
+
+
+def calibration(table: pd.DataFrame) -> bytes:
+    """Realised risk rate against the mean predicted probability, per probability bin."""
+    figure, axes = plt.subplots(figsize=(4.8, 4.2))
+    axes.plot([0, 1], [0, 1], linestyle=":", color="#7f8c8d", label="perfectly calibrated")
+    axes.plot(table["predicted"], table["realised"], marker="o", label="decisions with an outcome")
+    axes.set_xlabel("predicted probability of the risk class")
+    axes.set_ylabel("realised share of the risk class")
+    axes.set_title("Calibration on outcomes")
+    axes.legend(fontsize=8)
+    return _png(figure)

@@ -124,6 +124,8 @@ class Profile:
     down; a binary profile's LightGBM and CatBoost enforce it).
     ``elderly_age_input`` names the input the model reads as the applicant's age, if any:
     an applicant 62 or older is then scored at their most favourable age (Regulation B).
+    ``age_input`` names the applicant's age, model input or not: monitoring audits approval
+    rates by age band (and by each of ``not_model_inputs``).
     ``target_alias`` is another name files give the target (an input's is ``InputColumn.alias``).
     ``data_files`` are other places its training file may be (after ``data/raw/<profile>/
     train.csv``); ``data_hint`` tells a user without one where to get it (a profile without a
@@ -146,6 +148,7 @@ class Profile:
     lightgbm_params: dict[str, Any] = field(default_factory=dict)
     catboost_params: dict[str, Any] = field(default_factory=dict)
     elderly_age_input: str | None = None
+    age_input: str | None = None  # the applicant's age, model input or not: audited in bands
     monotone: dict[str, int] = field(default_factory=dict)
     data_files: tuple[str, ...] = ()
     data_hint: str = ""

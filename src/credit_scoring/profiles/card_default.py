@@ -161,6 +161,7 @@ CARD_DEFAULT = Profile(
     features=CardDefaultFeatures,
     target_labels={"0": "no_default", "1": "default"},
     not_model_inputs=PROTECTED,
+    age_input="AGE",
     # A default costs the lender roughly five times the margin lost on a refused good
     # client (the cost ratio of the classic credit-scoring benchmarks).
     cost_ratio=5.0,

@@ -353,6 +353,7 @@ CREDIT_SCORE = Profile(
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
     features=CreditScoreFeatures,
     elderly_age_input="Age",
+    age_input="Age",
     period_column="Month",
     periods=MONTHS,
     # Credit_Mix is constant per customer, but it is deliberately not filled from the
