@@ -261,7 +261,7 @@ def serve(
             typer.echo(f"fetched {fetch_model(uri.strip(), settings.model_path)}")
 
     processes = workers or settings.workers
-    with _metrics_shared_by(processes):
+    with _folder_shared_by(processes):
         uvicorn.run(
             "credit_scoring.service.app:app_from_environment",
             factory=True,
@@ -275,20 +275,20 @@ def serve(
 
 
 @contextmanager
-def _metrics_shared_by(workers: int) -> Iterator[None]:
-    """With several workers, an empty folder for their metric files, named in the
-    environment they inherit (prometheus-client's multiprocess mode: a scrape of any worker
-    sums them), removed when the server stops."""
+def _folder_shared_by(workers: int) -> Iterator[None]:
+    """With several workers, an empty folder they share (``service.workers``: their metric
+    files, which a scrape of any worker sums, and their rate-limit buckets), named in the
+    environment they inherit, removed when the server stops."""
     if workers == 1:
         yield
         return
     import shutil
     import tempfile
 
-    from credit_scoring.service.metrics import MULTIPROCESS_DIR
+    from credit_scoring.service.workers import SHARED_FOLDER
 
-    folder = tempfile.mkdtemp(prefix="credit-metrics-")
-    os.environ[MULTIPROCESS_DIR] = folder
+    folder = tempfile.mkdtemp(prefix="credit-workers-")
+    os.environ[SHARED_FOLDER] = folder
     try:
         yield
     finally:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.auth import RateLimiter, hash_key
+from credit_scoring.service.shared_buckets import SharedBuckets
 from tests.helpers import API_KEY, HEADERS, live_env, make_settings
 from tests.helpers import LiveServer
 
@@ -181,3 +182,17 @@ def test_metrics_need_their_token_whatever_the_path_spelling(trained_dir: Path, 
 def test_metrics_are_closed_without_a_token_setting(trained_dir: Path) -> None:
     with TestClient(create_app(make_settings(trained_dir, metrics_public=False))) as client:
         assert client.get("/metrics", headers={"authorization": "Bearer x"}).status_code == 401
+
+
+def test_shared_buckets_are_one_limit_for_every_handle(tmp_path: Path) -> None:
+    path = tmp_path / "buckets.bin"
+    clock = [0.0]
+    workers = [
+        RateLimiter(per_minute=3, clock=lambda: clock[0], buckets=SharedBuckets(path))
+        for _ in range(2)
+    ]
+    passed = [workers[k % 2].retry_after("client-a") == 0 for k in range(6)]
+    assert passed == [True, True, True, False, False, False]
+    assert workers[0].retry_after("client-b") == 0  # another client, its own bucket
+    clock[0] = 20.0  # a minute refills 3: 20 s refills 1
+    assert workers[1].retry_after("client-a") == 0 and workers[0].retry_after("client-a") > 0

@@ -42,3 +42,21 @@ def test_metrics_add_up_across_two_workers(trained_dir: Path, english: Any, tmp_
         assert predicted == REQUESTS
         assert total(found, "credit_predictions_total") == REQUESTS
         assert value(found, "credit_model_info", version=trained_dir.name, profile="credit_score")
+
+
+@pytest.mark.slow
+def test_the_rate_limit_holds_across_two_workers(
+    trained_dir: Path, english: Any, tmp_path: Path
+) -> None:
+    env = live_env(trained_dir, CREDIT_WORKERS="2", CREDIT_RATE_LIMIT_PER_MINUTE="10")
+    server = LiveServer(env, cwd=tmp_path)
+    try:
+        statuses = [  # a new connection each: both workers get some
+            httpx.post(f"{server.url}/predict", json=english, headers=HEADERS).status_code
+            for _ in range(24)
+        ]
+    finally:
+        server.stop()
+    # a burst of 10, and at most one more refilled while the requests ran (10 a minute)
+    assert 10 <= statuses.count(200) <= 11, statuses
+    assert statuses.count(429) == 24 - statuses.count(200)

@@ -21,6 +21,8 @@ from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.request_body import document_request_models
+from credit_scoring.service.shared_buckets import SharedBuckets
+from credit_scoring.service.workers import shared_folder
 from credit_scoring.service.routes import (
     decision_router,
     monitoring_router,
@@ -58,6 +60,14 @@ def load_scorer(settings: Settings, profile: str, directory: Path) -> Scorer:
     scorer = Scorer(artifact, settings.decision_threshold)
     check_examples(scorer)
     return scorer
+
+
+def _limiter(per_minute: int, name: str) -> RateLimiter:
+    """A limiter of this process, or of every worker when ``serve`` started several."""
+    folder = shared_folder()
+    if folder is None:
+        return RateLimiter(per_minute=per_minute)
+    return RateLimiter(per_minute=per_minute, buckets=SharedBuckets(folder / f"{name}.bin"))
 
 
 def load_models(state: ServiceState) -> None:
@@ -127,8 +137,8 @@ def create_app(settings: Settings) -> FastAPI:
     state = ServiceState(
         settings=settings,
         keys=KeyRing(settings.api_keys),
-        limiter=RateLimiter(per_minute=settings.rate_limit_per_minute),
-        failed_keys=RateLimiter(per_minute=settings.failed_key_limit_per_minute),
+        limiter=_limiter(settings.rate_limit_per_minute, "rate-limit"),
+        failed_keys=_limiter(settings.failed_key_limit_per_minute, "failed-keys"),
         profiles=profiles,
         models=found_models(settings),
     )

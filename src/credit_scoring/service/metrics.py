@@ -4,7 +4,6 @@ files in one folder, and a scrape of any worker sums them."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,8 +13,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from credit_scoring.service.audit.records import AuditStatus
+from credit_scoring.service.workers import shared_folder
 
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it at import
 LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 UNMATCHED = "unmatched"
 
@@ -199,14 +198,14 @@ class Metrics:
             self.invalid_fields.labels(name if name in self.known_fields else "other").inc()
 
     def render(self) -> bytes:
-        """The exposition text: with several workers (``PROMETHEUS_MULTIPROC_DIR`` set by
-        ``serve``), every worker's counts summed from their files, and this worker's audit
-        and drift gauges."""
+        """The exposition text: with several workers (their shared folder, set by ``serve``:
+        ``service.workers``), every worker's counts summed from their files, and this
+        worker's audit, drift and readiness gauges."""
         registry = self.registry
-        shared = os.environ.get(MULTIPROCESS_DIR)
-        if shared:
+        shared = shared_folder()
+        if shared is not None:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=shared)  # type: ignore[no-untyped-call]
+            MultiProcessCollector(registry, path=str(shared))  # type: ignore[no-untyped-call]
             for collector in self.own_collectors:
                 registry.register(collector)
         output: bytes = generate_latest(registry)
