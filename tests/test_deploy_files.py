@@ -10,8 +10,11 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from fastapi.testclient import TestClient
+
 from credit_scoring.service.app import create_app
 from credit_scoring.service.settings import Settings
+from tests.helpers import make_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTING_NAMES = {f"CREDIT_{name.upper()}" for name in Settings.model_fields}
@@ -126,6 +129,14 @@ def test_image_runs_as_non_root_with_exec_form_cmd() -> None:
     assert "--require-hashes" in text
 
 
+def api_container(task: dict[str, Any]) -> dict[str, Any]:
+    """The API's container of the task definition (the metrics sidecar is conditional)."""
+    (container,) = [
+        c for c in task["ContainerDefinitions"] if isinstance(c, dict) and c["Name"] == "api"
+    ]
+    return container
+
+
 def test_the_ecs_spool_survives_a_replaced_task() -> None:
     """The spool is on EFS (encrypted, kept with the stack), mounted where the image spools,
     owned by the image's user, and a stopping task has time to flush."""
@@ -136,7 +147,7 @@ def test_the_ecs_spool_survives_a_replaced_task() -> None:
     task = resources["TaskDefinition"]["Properties"]
     (volume,) = task["Volumes"]
     assert volume["EFSVolumeConfiguration"]["TransitEncryption"] == "ENABLED"
-    (container,) = task["ContainerDefinitions"]
+    container = api_container(task)
     (mount,) = container["MountPoints"]
     spool_dir = re.search(r"CREDIT_AUDIT_SPOOL_DIR=(\S+)", dockerfile())
     assert spool_dir is not None and mount["ContainerPath"] == spool_dir.group(1)
@@ -193,7 +204,7 @@ def test_secrets_reach_the_container_from_ssm() -> None:
     """The API keys and the model signing key always, the metrics token when configured;
     none of them as plain environment."""
     template = ecs_template()
-    (container,) = template["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    container = api_container(template["Resources"]["TaskDefinition"]["Properties"])
     plain = [s["Name"] for s in container["Secrets"] if isinstance(s, dict)]
     assert plain == ["CREDIT_API_KEYS", "CREDIT_MODEL_SIGNING_KEY"]
     conditional = [s for s in container["Secrets"] if isinstance(s, list)]
@@ -211,3 +222,29 @@ def test_every_base_image_is_pinned_by_digest() -> None:
         assert image in stages or re.search(r"@sha256:[0-9a-f]{64}$", image), image
         stages.add(stage)
     assert len(stages) >= 2
+
+
+def test_the_cloudwatch_alarms_watch_what_the_sidecar_ships_and_the_api_exports(
+    trained_dir: Path,
+) -> None:
+    """Every alarm on the API's own namespace names a metric the collector sidecar ships, and
+    every shipped metric is one the API's /metrics exports."""
+    resources = ecs_template()["Resources"]
+    containers = resources["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    (sidecar,) = [c[1] for c in containers if isinstance(c, list)]  # !If [ShipsMetrics, ...]
+    (config,) = [e["Value"] for e in sidecar["Environment"] if e["Name"] == "AOT_CONFIG_CONTENT"]
+    declarations = yaml.safe_load(config)["exporters"]["awsemf"]["metric_declarations"]
+    shipped = {name for d in declarations for name in d["metric_name_selectors"]}
+    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    watched = {a["MetricName"] for a in alarms if a.get("Namespace") == "MetricsNamespace"}
+    queried = {
+        re.search(r"MAX\((\w+)\)", m["Expression"]).group(1)  # type: ignore[union-attr]
+        for a in alarms
+        for m in a.get("Metrics", [])
+        if "SCHEMA" in m.get("Expression", "")
+    }
+    assert watched and queried and (watched | queried) <= shipped
+    with TestClient(create_app(make_settings(trained_dir.parent))) as client:
+        exported = client.get("/metrics").text
+    uploads = {"credit_audit_upload_failures"}  # exported when uploads are on (not here)
+    assert all(f"# TYPE {name} " in exported for name in shipped - uploads)
