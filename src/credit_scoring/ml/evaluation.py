@@ -97,10 +97,25 @@ def ks_statistic(is_risk: np.ndarray, risk_proba: np.ndarray) -> float:
     return float(np.max(true_positive_rate - false_positive_rate))
 
 
+CALIBRATION_BINS = 10
+
+
+def expected_calibration_error(is_class: np.ndarray, class_proba: np.ndarray) -> float:
+    """How far a class's probability is from its frequency: over ten equal-width bins of
+    the probability, the record-weighted mean of |mean probability - share of the class|."""
+    bins = np.minimum((class_proba * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    error = 0.0
+    for b in np.unique(bins):
+        inside = bins == b
+        error += inside.mean() * abs(class_proba[inside].mean() - is_class[inside].mean())
+    return float(error)
+
+
 def classification_metrics(
     y: np.ndarray, proba: np.ndarray, classes: tuple[str, ...], risk_index: int
 ) -> dict[str, Any]:
-    """Per-class P/R/F1, macro F1, accuracy, AUCs, Brier score, log loss, confusion matrix."""
+    """Per-class P/R/F1 and calibration error (ECE), macro F1, accuracy, AUCs, Brier score,
+    log loss, confusion matrix."""
     predicted = np.argmax(proba, axis=1)
     labels = list(range(len(classes)))
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -113,6 +128,7 @@ def classification_metrics(
             "recall": float(recall[i]),
             "f1": float(f1[i]),
             "support": int(support[i]),
+            "ece": expected_calibration_error(y == i, proba[:, i]),
         }
         for i, name in enumerate(classes)
     }

@@ -92,12 +92,20 @@ def _metrics_row(name: str, metrics: dict[str, Any]) -> str:
     )
 
 
+def _ece(values: dict[str, Any]) -> str:
+    """The class's ECE (absent from models trained before it was measured)."""
+    return f"{values['ece']:.4f}" if "ece" in values else "-"
+
+
 def _per_class_table(metrics: dict[str, Any]) -> list[str]:
-    lines = ["| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines = [
+        "| class | precision | recall | F1 | support | calibration error (ECE) |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, values in metrics["per_class"].items():
         lines.append(
             f"| {name} | {values['precision']:.4f} | {values['recall']:.4f} | "
-            f"{values['f1']:.4f} | {values['support']} |"
+            f"{values['f1']:.4f} | {values['support']} | {_ece(values)} |"
         )
     return lines
 
