@@ -70,3 +70,24 @@ def test_metrics_count_what_happened(fresh_client: TestClient, english: Any) -> 
     assert total(found, "credit_model_info") == 1
     assert value(found, "credit_audit_spool_writable") == 1
     assert value(found, "credit_audit_backlog_bytes") > 0
+
+
+def test_outcomes_are_counted_by_the_decision_they_judge(
+    fresh_client: TestClient, english: Any
+) -> None:
+    answer = fresh_client.post("/predict", json=english, headers=HEADERS).json()
+    code = {"APROVADO": "a", "NEGADO": "n"}[answer["decision"]]
+    assert answer["decision_id"].startswith(f"credit_score-{code}-")
+    for outcome in ("Poor", "Good"):
+        body = {"decision_id": answer["decision_id"], "actual_class": outcome}
+        assert fresh_client.post("/feedback", json=body, headers=HEADERS).status_code == 202
+    old = {"decision_id": "3f2a9c0d", "actual_class": "Poor"}  # an id from before
+    assert fresh_client.post("/feedback", json=old, headers=HEADERS).status_code == 202
+    found = samples(fresh_client.get("/metrics").text)
+    outcomes = "credit_feedback_total"
+    decision = answer["decision"]
+    assert value(found, outcomes, profile="credit_score", decision=decision, risk="true") == 1
+    assert value(found, outcomes, profile="credit_score", decision=decision, risk="false") == 1
+    assert value(found, outcomes, profile="credit_score", decision="unknown", risk="true") == 1
+    recall = value(found, "credit_risk_recall_at_training", profile="credit_score")
+    assert 0 < recall <= 1

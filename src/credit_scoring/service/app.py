@@ -91,6 +91,8 @@ def load_models(state: ServiceState) -> None:
         state.watch_drift(scorer)
         state.metrics.model.labels(scorer.version, profile).set(1)
         state.metrics.model_loaded.labels(scorer.version, profile).set_to_current_time()
+        recall = scorer.artifact.metadata.metrics.test["decision"]["risk_recall"]
+        state.metrics.risk_recall_at_training.labels(profile).set(recall)
         logger.info(
             "model loaded (fast path: %s)",
             scorer.fast_path,

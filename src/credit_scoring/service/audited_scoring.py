@@ -50,8 +50,10 @@ def decide(
     columns = canonical_columns([vars(record) for record in records.values()], scorer.profile)
     scored = scorer.score_columns(columns)
     classes = scorer.profile.classes
+    profile = scorer.profile.name
     answers = [
-        answer_item(scored, k, classes) | {"decision_id": new_decision_id(scorer.profile.name)}
+        answer_item(scored, k, classes)
+        | {"decision_id": new_decision_id(profile, str(scored.decision[k]))}
         for k in range(len(records))
     ]
     decider = Decider(

@@ -159,6 +159,20 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="max",
         )
+        self.feedback = Counter(
+            "credit_feedback_total",
+            "Outcomes received, by the decision they judge (unknown for ids made before ids "
+            "named it) and whether the applicant turned out to be the risk class",
+            ["profile", "decision", "risk"],
+            registry=self.registry,
+        )
+        self.risk_recall_at_training = Gauge(
+            "credit_risk_recall_at_training",
+            "The risk class's recall on the unseen test customers at training",
+            ["profile"],
+            registry=self.registry,
+            multiprocess_mode="max",
+        )
         self.model_loaded = Gauge(
             "credit_model_loaded_timestamp_seconds",
             "When the model in service was loaded (Unix time)",
@@ -190,6 +204,10 @@ class Metrics:
         for credit_class, decision, risk in zip(classes, decisions, risks):
             self.predictions.labels(profile, credit_class, decision).inc()
             self.risk.labels(profile).observe(risk)
+
+    def observe_feedback(self, profile: str, decision: str | None, risk: bool) -> None:
+        """Count one outcome by the decision it judges."""
+        self.feedback.labels(profile, decision or "unknown", str(risk).lower()).inc()
 
     def observe_invalid(self, fields: Iterable[str]) -> None:
         """Count rejected fields; names a client made up are counted as one label."""

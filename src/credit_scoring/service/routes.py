@@ -20,7 +20,12 @@ from credit_scoring.service.errors import (
     UnknownProfile,
     request_id_of,
 )
-from credit_scoring.service.audit.records import Stream, feedback_record, profile_of_decision
+from credit_scoring.service.audit.records import (
+    Stream,
+    decision_of,
+    feedback_record,
+    profile_of_decision,
+)
 from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
     BatchItem,
@@ -289,6 +294,8 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
             read.body.model_dump(mode="json"), request_id_of(request), owner, client
         )
         await run_in_threadpool(sink.record, Stream.FEEDBACK, owner, [record])
+        risk = record["actual_class"] == read.profile.risk_class
+        state.metrics.observe_feedback(owner, decision_of(record["decision_id"]), risk)
         return FeedbackResponse(
             feedback_id=record["feedback_id"],
             decision_id=record["decision_id"],

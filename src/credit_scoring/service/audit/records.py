@@ -45,10 +45,24 @@ def new_record_id() -> str:
 DECISION_ID_SEPARATOR = "-"  # never in a profile's name
 
 
-def new_decision_id(profile: str) -> str:
-    """A decision's own id, which names its profile (``card_default-3f2a…``): feedback
-    naming it is filed under that profile, whichever route it comes by."""
-    return f"{profile}{DECISION_ID_SEPARATOR}{new_record_id()}"
+DECISION_CODES = {"APROVADO": "a", "NEGADO": "n"}
+
+
+def new_decision_id(profile: str, decision: str) -> str:
+    """A decision's own id, which names its profile and decision (``card_default-n-3f2a…``):
+    feedback naming it is filed under that profile, whichever route it comes by, and counted
+    by the decision it judges (the risk class's recall, online)."""
+    code = DECISION_CODES[decision]
+    return f"{profile}{DECISION_ID_SEPARATOR}{code}{DECISION_ID_SEPARATOR}{new_record_id()}"
+
+
+def decision_of(decision_id: object) -> str | None:
+    """The decision a decision id names (``APROVADO``, ``NEGADO``), if it names one."""
+    if not isinstance(decision_id, str):
+        return None
+    parts = decision_id.split(DECISION_ID_SEPARATOR)
+    decisions = {code: decision for decision, code in DECISION_CODES.items()}
+    return decisions.get(parts[1]) if len(parts) == 3 else None
 
 
 def profile_of_decision(decision_id: object, profiles: list[str]) -> str | None:
