@@ -75,7 +75,7 @@ def test_a_small_window_does_not_call_a_level(
 
 def test_an_unknown_profile_is_named(fresh_client: TestClient) -> None:
     response = fresh_client.get("/monitoring/drift?profile=nope", headers=HEADERS)
-    assert response.status_code == 404 and "nope" in response.json()["message"]
+    assert response.status_code == 422 and response.json()["fields"][0]["field"] == "query.profile"
     assert fresh_client.get("/monitoring/drift").status_code == 401
 
 

@@ -50,10 +50,6 @@ class AuditUnavailable(ServiceError):
     status, code = 503, "audit_unavailable"
 
 
-class UnknownProfile(ServiceError):
-    status, code = 404, "unknown_profile"
-
-
 def request_id_of(request: Request) -> str:
     """The request id set by the request-context middleware."""
     return context_of(request).request_id
@@ -144,7 +140,10 @@ def is_json(content_type: str | None) -> bool:
 
 
 def _is_unparseable_body(errors: list[dict[str, Any]], content_type: str | None) -> bool:
-    """True when the body is empty, not JSON, or not declared as JSON."""
+    """True when the body is empty, not JSON, or not declared as JSON (a request whose
+    errors are in its query alone has no body to blame)."""
+    if not any(tuple(error.get("loc", ()))[:1] == ("body",) for error in errors):
+        return False
     if not is_json(content_type):
         return True
     for error in errors:

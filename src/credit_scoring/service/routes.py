@@ -13,11 +13,11 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
+from credit_scoring.profiles.kinds import choices
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audited_scoring import Decided, decide, decide_and_record
 from credit_scoring.service.errors import (
     PayloadTooLarge,
-    UnknownProfile,
     request_id_of,
 )
 from credit_scoring.service.audit.records import (
@@ -315,6 +315,7 @@ def monitoring_router(profiles: list[Profile]) -> APIRouter:
     """GET /monitoring/drift."""
     router = APIRouter(prefix="/monitoring", tags=["monitoring"], responses=ERRORS)
     names = [profile.name for profile in profiles]
+    served: Any = choices("ServedProfile", tuple(names))  # another name is a documented 422
 
     @router.get(
         "/drift",
@@ -330,11 +331,9 @@ def monitoring_router(profiles: list[Profile]) -> APIRouter:
     async def drift(
         state: State,
         client: Client,
-        profile: Annotated[str | None, Query(description=f"One of {', '.join(names)}")] = None,
+        profile: Annotated[served | None, Query(description="One profile (default: all)")] = None,
     ) -> dict[str, Any]:
-        if profile is not None and profile not in names:
-            raise UnknownProfile(f"Unknown profile {profile!r}; this service serves {names}.")
-        chosen = [profile] if profile is not None else names
+        chosen = [profile.value] if profile is not None else names
         return {"profiles": {name: state.drift_table(name) for name in chosen}}
 
     return router
