@@ -3,12 +3,14 @@ answers it, counts every request either worker served."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from credit_scoring.service.drift_monitor import SharedDrift
 from tests.helpers import HEADERS, LiveServer, live_env
 from tests.service.test_metrics import samples, total, value
 
@@ -60,3 +62,22 @@ def test_the_rate_limit_holds_across_two_workers(
     # a burst of 10, and at most one more refilled while the requests ran (10 a minute)
     assert 10 <= statuses.count(200) <= 11, statuses
     assert statuses.count(429) == 24 - statuses.count(200)
+
+
+@pytest.mark.slow
+def test_any_worker_answers_for_every_workers_drift_window(
+    trained_dir: Path, api_records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    server = LiveServer(live_env(trained_dir, CREDIT_WORKERS="2"), cwd=tmp_path)
+    try:
+        for start in range(0, 800, 100):  # a new connection each: both workers get some
+            body = {"data": api_records[start : start + 100]}
+            answer = httpx.post(f"{server.url}/predict/batch", json=body, headers=HEADERS)
+            assert answer.status_code == 200, answer.text
+        time.sleep(SharedDrift.PUBLISH_SECONDS + 1)  # every worker has published its counts
+        url = f"{server.url}/monitoring/drift?profile=credit_score"
+        tables = [httpx.get(url, headers=HEADERS).json() for _ in range(8)]
+    finally:
+        server.stop()
+    windows = [table["profiles"]["credit_score"]["window"] for table in tables]
+    assert {(window["records"], window["workers"]) for window in windows} == {(800, 2)}

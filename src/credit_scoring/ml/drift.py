@@ -129,19 +129,31 @@ def used_bins(reference: dict[str, Any]) -> int:
     return int(np.count_nonzero(np.asarray(reference["shares"]) > 0))
 
 
+def input_column_counts(
+    column: InputColumn, values: np.ndarray, reference: dict[str, Any]
+) -> np.ndarray:
+    """How many of an input's canonical values fall in each of its drift bins."""
+    return bin_counts(column.kind.drift_values(values, column), reference)
+
+
 def input_column_drift(
     column: InputColumn, values: np.ndarray, reference: dict[str, Any]
 ) -> dict[str, Any]:
     """One input's row of the drift table for a sample of its canonical values."""
-    counts = bin_counts(column.kind.drift_values(values, column), reference)
+    return drift_row(input_column_counts(column, values, reference), reference)
+
+
+def drift_row(counts: np.ndarray, reference: dict[str, Any]) -> dict[str, Any]:
+    """One input's row of the drift table for its values' counts per bin."""
+    records = int(counts.sum())
     value = psi(np.asarray(reference["shares"]), counts)
     bins = used_bins(reference)
     return {
         "psi": round(value, 6),
-        "level": drift_level(value, len(values), bins),
+        "level": drift_level(value, records, bins),
         "bins": bins,
         "minimum_window": {name: minimum_window(level, bins) for name, level in LEVELS.items()},
         "bin_labels": bin_labels(reference),
         "reference_shares": [round(share, 6) for share in reference["shares"]],
-        "current_shares": (counts / max(len(values), 1)).round(6).tolist(),
+        "current_shares": (counts / max(records, 1)).round(6).tolist(),
     }

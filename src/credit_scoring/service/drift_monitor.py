@@ -2,20 +2,26 @@
 inputs (``ml.drift``): cheap to feed on the request path (the request's canonical columns
 kept by reference), computed when read (``GET /monitoring/drift``, ``/metrics``).
 
-Each worker process keeps its own window of the decisions it made.
+Each worker process keeps its own window of the decisions it made; with several workers
+they share their windows' counts per bin through their shared folder (``SharedDrift``), so
+that any worker answers for all of them.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from credit_scoring.ml.drift import LEVELS, input_column_drift
+from credit_scoring.ml.drift import LEVELS, drift_row, input_column_counts
 from credit_scoring.profiles.base import Profile
 from credit_scoring.profiles.transformer import Columns
 
@@ -43,37 +49,136 @@ class InputWindow:
             while self._held - self._chunks[0][1] >= self.size:  # the oldest is wholly out
                 self._held -= self._chunks.popleft()[1]
 
-    def table(self) -> dict[str, Any]:
-        """The window's size and time span, and each input's PSI, level and shares."""
+    def counts(self) -> WindowCounts:
+        """This window's records, time span and counts per bin of each input."""
         with self._lock:
             chunks, held = list(self._chunks), min(self._held, self.size)
-        inputs = {
-            column.name: input_column_drift(
+        counts = {
+            column.name: input_column_counts(
                 column, _last(chunks, column.name, held), self.reference[column.name]
             )
             for column in self._columns
-            if held
         }
         times = [moment for _, _, moment in chunks]
+        return WindowCounts(held, min(times, default=None), max(times, default=None), counts)
+
+    def table(self, others: list[WindowCounts] | None = None) -> dict[str, Any]:
+        """The window's size and time span, and each input's PSI, level and shares; with
+        ``others``, those of every worker's window together."""
+        window = self.counts()
+        for other in others or []:
+            window = window.merged(other)
+        inputs = {
+            name: drift_row(counts, self.reference[name])
+            for name, counts in window.counts.items()
+            if window.records
+        }
+        span = {"from": _iso(window.first), "to": _iso(window.last)}
+        workers = 1 + len(others or [])
         return {
-            "window": {"records": held, "capacity": self.size} | _span(times),
+            "window": {"records": window.records, "workers": workers} | span,
             "levels": LEVELS,
             "inputs": inputs,
         }
 
 
+@dataclass(frozen=True)
+class WindowCounts:
+    """A window reduced to what drift needs: its records, their time span, and each
+    input's counts per bin (what workers share: a few hundred numbers)."""
+
+    records: int
+    first: float | None
+    last: float | None
+    counts: dict[str, np.ndarray]
+
+    def merged(self, other: WindowCounts) -> WindowCounts:
+        """Both windows as one."""
+        firsts = [t for t in (self.first, other.first) if t is not None]
+        lasts = [t for t in (self.last, other.last) if t is not None]
+        counts = {name: values + other.counts.get(name, 0) for name, values in self.counts.items()}
+        return WindowCounts(
+            self.records + other.records,
+            min(firsts, default=None),
+            max(lasts, default=None),
+            counts,
+        )
+
+    def to_json(self) -> str:
+        """The counts as JSON."""
+        counts = {name: values.tolist() for name, values in self.counts.items()}
+        return json.dumps(vars(self) | {"counts": counts})
+
+    @classmethod
+    def from_json(cls, text: str) -> WindowCounts:
+        """The counts from ``to_json``."""
+        loaded = json.loads(text)
+        counts = {name: np.asarray(values) for name, values in loaded.pop("counts").items()}
+        return cls(**loaded, counts=counts)
+
+
+class SharedDrift:
+    """Every worker's drift windows, through the workers' shared folder: each worker writes
+    its windows' counts there every PUBLISH_SECONDS (a thread), and a read adds the other
+    workers' recent ones to its own."""
+
+    PUBLISH_SECONDS = 5.0
+    STALE_SECONDS = 30.0  # a worker gone since is left out
+
+    def __init__(self, folder: Path, windows: dict[str, InputWindow]) -> None:
+        self.folder = folder
+        self.windows = windows
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="drift-sharing", daemon=True)
+
+    def start(self) -> None:
+        """Publish from now on."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop publishing (the last counts age out)."""
+        self._stop.set()
+        self._thread.join(timeout=self.PUBLISH_SECONDS)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.PUBLISH_SECONDS):
+            self.publish()
+
+    def publish(self) -> None:
+        """Write this worker's counts of each profile (atomically: a reader sees whole files)."""
+        for profile, window in self.windows.items():
+            path = self._path(profile, os.getpid())
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(window.counts().to_json())
+            temporary.replace(path)
+
+    def others(self, profile: str) -> list[WindowCounts]:
+        """The other workers' recent counts of a profile."""
+        found = []
+        for path in self.folder.glob(f"drift-{profile}-*.json"):
+            if path == self._path(profile, os.getpid()):
+                continue
+            try:
+                if time.time() - path.stat().st_mtime <= self.STALE_SECONDS:
+                    found.append(WindowCounts.from_json(path.read_text()))
+            except (OSError, ValueError):  # replaced or removed meanwhile: skip it this time
+                continue
+        return found
+
+    def _path(self, profile: str, pid: int) -> Path:
+        return self.folder / f"drift-{profile}-{pid}.json"
+
+
 def _last(chunks: list[tuple[Columns, int, float]], name: str, held: int) -> np.ndarray:
     """The last ``held`` values of one input across the chunks."""
+    if not chunks:
+        return np.empty(0)
     values: np.ndarray = np.concatenate([columns[name] for columns, _, _ in chunks])
     return values[len(values) - held :]
 
 
-def _span(times: list[float]) -> dict[str, str | None]:
-    """The first and last decision time in the window (ISO 8601, UTC)."""
-    if not times:
-        return {"from": None, "to": None}
-    return {"from": _iso(min(times)), "to": _iso(max(times))}
-
-
-def _iso(moment: float) -> str:
+def _iso(moment: float | None) -> str | None:
+    """A time as ISO 8601, UTC (None stays None)."""
+    if moment is None:
+        return None
     return datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="seconds")

@@ -321,7 +321,7 @@ def monitoring_router(profiles: list[Profile]) -> APIRouter:
         "/drift",
         summary="Data drift: each input's PSI over the recent decisions, against training",
         description=(
-            "Per profile: the window of recent decided records (this worker's), its time span, "
+            "Per profile: the window of recent decided records (every worker's), its time span, "
             "and for each input the population stability index against the model's training "
             "inputs, its level (`ok`, `watch` from 0.10, `act` from 0.25, or `too_few` while "
             "the window is too small to tell: see `minimum_window`) and the window's shares "

@@ -14,7 +14,7 @@ from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.service.drift_monitor import InputWindow
+from credit_scoring.service.drift_monitor import InputWindow, SharedDrift
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
 from credit_scoring.service.errors import (
     AuditUnavailable,
@@ -45,6 +45,7 @@ class ServiceState:
     scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
     drift: dict[str, InputWindow] = field(default_factory=dict)
+    drift_sharing: SharedDrift | None = None  # with several workers
     metrics: Metrics = field(init=False)
     # One batch checked and decided at a time per worker: several at once would hold the
     # interpreter's lock among them, and every other request would wait for its turn.
@@ -76,8 +77,13 @@ class ServiceState:
             self.drift[scorer.profile.name] = window
 
     def drift_tables(self) -> dict[str, dict[str, Any]]:
-        """The drift table of every profile with a window."""
-        return {name: window.table() for name, window in self.drift.items()}
+        """The drift table of every profile with a window (every worker's, when shared)."""
+        return {name: self._window_table(name) for name in self.drift}
+
+    def _window_table(self, profile: str) -> dict[str, Any]:
+        sharing = self.drift_sharing
+        others = sharing.others(profile) if sharing is not None else []
+        return self.drift[profile].table(others)
 
     def drift_table(self, profile: str) -> dict[str, Any]:
         """The profile's drift table, or why there is none."""
@@ -88,9 +94,8 @@ class ServiceState:
                 "available": False,
                 "reason": "the model has no reference of its training inputs; retrain it",
             }
-        return {"available": True, "model_version": self.scorers[profile].version} | self.drift[
-            profile
-        ].table()
+        version = self.scorers[profile].version
+        return {"available": True, "model_version": version} | self._window_table(profile)
 
     def audit_sink(self) -> AuditSink:
         """The audit sink, or AuditUnavailable before it runs: nothing is decided or taken
