@@ -374,10 +374,15 @@ def run_local(
         # A local run may serve a synthetic or unsigned model: a demonstration, and says so.
         os.environ["CREDIT_ALLOW_SYNTHETIC_MODEL"] = "true"
         os.environ["CREDIT_ALLOW_UNSIGNED_MODEL"] = "true"
+        # It listens on 127.0.0.1 only: its metrics need no token.
+        os.environ["CREDIT_METRICS_PUBLIC"] = "true"
         typer.echo(setup.model_note)
         typer.echo(f"development API key (client {DEV_CLIENT!r}): {key}")
         for line in try_commands(setup.served, key=key, port=port):
             typer.echo(line)
+        base = f"http://127.0.0.1:{port}"
+        typer.echo(f"drift:   curl -s -H 'x-api-key: {key}' {base}/monitoring/drift")
+        typer.echo(f"metrics: curl -s {base}/metrics")
         serve(host="127.0.0.1", port=port, workers=1)
     finally:
         seaweed.stop()
