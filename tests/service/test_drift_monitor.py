@@ -95,5 +95,8 @@ def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_d
     window.add(ages([24.0, 25.0, 26.0]))
     assert _last(list(window._chunks), "Age", 5).tolist() == [22.0, 23.0, 24.0, 25.0, 26.0]
     assert window.table()["window"]["records"] == 5
+    window.compact()  # joined into one chunk, in order
+    assert len(window._chunks) == 1
+    assert _last(list(window._chunks), "Age", 5).tolist() == [22.0, 23.0, 24.0, 25.0, 26.0]
     window.add(ages([27.0] * 7))  # a batch larger than the window
     assert len(window._chunks) == 1 and window.table()["window"]["records"] == 5

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from credit_scoring.service.drift_monitor import SharedDrift
+from credit_scoring.service.drift_monitor import DriftUpkeep
 from tests.helpers import HEADERS, LiveServer, live_env
 from tests.service.test_metrics import samples, total, value
 
@@ -74,7 +74,9 @@ def test_any_worker_answers_for_every_workers_drift_window(
             body = {"data": api_records[start : start + 100]}
             answer = httpx.post(f"{server.url}/predict/batch", json=body, headers=HEADERS)
             assert answer.status_code == 200, answer.text
-        time.sleep(SharedDrift.PUBLISH_SECONDS + 1)  # every worker has published its counts
+        time.sleep(
+            DriftUpkeep.PUBLISH_SECONDS + DriftUpkeep.COMPACT_SECONDS + 1
+        )  # every worker has published its counts
         url = f"{server.url}/monitoring/drift?profile=credit_score"
         tables = [httpx.get(url, headers=HEADERS).json() for _ in range(8)]
     finally:

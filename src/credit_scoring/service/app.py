@@ -21,7 +21,7 @@ from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.request_body import document_request_models
-from credit_scoring.service.drift_monitor import SharedDrift
+from credit_scoring.service.drift_monitor import DriftUpkeep
 from credit_scoring.service.shared_buckets import SharedBuckets
 from credit_scoring.service.workers import shared_folder
 from credit_scoring.service.routes import (
@@ -120,10 +120,9 @@ def _lifespan(state: ServiceState) -> Callable[[FastAPI], AbstractAsyncContextMa
         store = object_store(settings) if settings.audit_upload else None
         state.audit = AuditSink(settings, store, [profile.name for profile in state.profiles])
         state.audit.start()
-        folder = shared_folder()
-        if folder is not None:  # several workers: each answers for all their windows
-            state.drift_sharing = SharedDrift(folder, state.drift)
-            state.drift_sharing.start()
+        # with several workers, each answers for all their drift windows
+        state.drift_upkeep = DriftUpkeep(state.drift, shared_folder())
+        state.drift_upkeep.start()
         # What start-up built (models, libraries: millions of objects) lives as long as the
         # process; frozen, the collector no longer walks it, which took up to 100 ms at a
         # time under a flood of short-lived objects (a hostile batch's errors).
@@ -132,8 +131,7 @@ def _lifespan(state: ServiceState) -> Callable[[FastAPI], AbstractAsyncContextMa
         # within 1 ms, not 5: /health and single decisions wait that long at most per step.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         yield
-        if state.drift_sharing is not None:
-            state.drift_sharing.stop()
+        state.drift_upkeep.stop()
         await run_in_threadpool(state.audit.stop, settings.audit_flush_seconds)
 
     return lifespan

@@ -3,7 +3,7 @@ inputs (``ml.drift``): cheap to feed on the request path (the request's canonica
 kept by reference), computed when read (``GET /monitoring/drift``, ``/metrics``).
 
 Each worker process keeps its own window of the decisions it made; with several workers
-they share their windows' counts per bin through their shared folder (``SharedDrift``), so
+they share their windows' counts per bin through their shared folder (``DriftUpkeep``), so
 that any worker answers for all of them.
 """
 
@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -26,28 +26,54 @@ from credit_scoring.profiles.base import Profile
 from credit_scoring.profiles.transformer import Columns
 
 
+class _Chunk(NamedTuple):  # a tuple: made on every request, three times cheaper than a dataclass
+    """Consecutive decided records' inputs, and when the first and last were decided."""
+
+    columns: Columns
+    records: int
+    first: float
+    last: float
+
+
 class InputWindow:
     """The canonical inputs of a profile's last ``size`` decided records: each request's
-    columns kept as they are (no copy, no conversion: one append per request), joined
-    when read."""
+    columns kept as they are (no copy, no conversion: one append per request), joined into
+    one chunk now and then off the request path (``compact``: arrays of values instead of a
+    dictionary of one-value arrays per request, 10,000 records in about 3 MB, not 36)."""
 
     def __init__(self, profile: Profile, reference: dict[str, dict[str, Any]], size: int) -> None:
         self.profile = profile
         self.reference = reference
         self.size = size
         self._columns = [column for column in profile.inputs if column.name in reference]
-        self._chunks: deque[tuple[Columns, int, float]] = deque()  # columns, records, time
+        self._chunks: deque[_Chunk] = deque()
         self._held = 0  # records in the chunks (the oldest chunk's may partly be out)
+        self._loose = 0  # chunks at the end not yet joined
         self._lock = threading.Lock()  # a batch adds from its worker thread
 
     def add(self, columns: Columns) -> None:
         """Keep these records' inputs (the oldest ones make room)."""
         count = len(next(iter(columns.values())))
+        now = time.time()
         with self._lock:
-            self._chunks.append((columns, count, time.time()))
+            self._chunks.append(_Chunk(columns, count, now, now))
             self._held += count
-            while self._held - self._chunks[0][1] >= self.size:  # the oldest is wholly out
-                self._held -= self._chunks.popleft()[1]
+            self._loose += 1
+            while self._held - self._chunks[0].records >= self.size:  # wholly out
+                self._held -= self._chunks.popleft().records
+                self._loose = min(self._loose, len(self._chunks))
+
+    def compact(self) -> None:
+        """Join the chunks added since the last call into one."""
+        with self._lock:
+            if self._loose < 2:
+                return
+            loose = [self._chunks.pop() for _ in range(self._loose)][::-1]
+            names = [column.name for column in self._columns]
+            columns = {name: np.concatenate([c.columns[name] for c in loose]) for name in names}
+            records = sum(c.records for c in loose)
+            self._chunks.append(_Chunk(columns, records, loose[0].first, loose[-1].last))
+            self._loose = 0
 
     def counts(self) -> WindowCounts:
         """This window's records, time span and counts per bin of each input."""
@@ -59,8 +85,9 @@ class InputWindow:
             )
             for column in self._columns
         }
-        times = [moment for _, _, moment in chunks]
-        return WindowCounts(held, min(times, default=None), max(times, default=None), counts)
+        first = min((chunk.first for chunk in chunks), default=None)
+        last = max((chunk.last for chunk in chunks), default=None)
+        return WindowCounts(held, first, last, counts)
 
     def table(self, others: list[WindowCounts] | None = None) -> dict[str, Any]:
         """The window's size and time span, and each input's PSI, level and shares; with
@@ -117,46 +144,55 @@ class WindowCounts:
         return cls(**loaded, counts=counts)
 
 
-class SharedDrift:
-    """Every worker's drift windows, through the workers' shared folder: each worker writes
-    its windows' counts there every PUBLISH_SECONDS (a thread), and a read adds the other
-    workers' recent ones to its own."""
+class DriftUpkeep:
+    """A thread that keeps the windows small (``compact`` every COMPACT_SECONDS) and, with
+    several workers, shares them through the workers' shared folder: each worker writes its
+    windows' counts there every PUBLISH_SECONDS, and a read adds the other workers' recent
+    ones to its own."""
 
+    COMPACT_SECONDS = 2.0
     PUBLISH_SECONDS = 5.0
     STALE_SECONDS = 30.0  # a worker gone since is left out
 
-    def __init__(self, folder: Path, windows: dict[str, InputWindow]) -> None:
-        self.folder = folder
+    def __init__(self, windows: dict[str, InputWindow], folder: Path | None) -> None:
         self.windows = windows
+        self.folder = folder
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="drift-sharing", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="drift-upkeep", daemon=True)
 
     def start(self) -> None:
-        """Publish from now on."""
+        """Compact, and publish, from now on."""
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop publishing (the last counts age out)."""
+        """Stop (the last counts published age out)."""
         self._stop.set()
         self._thread.join(timeout=self.PUBLISH_SECONDS)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.PUBLISH_SECONDS):
-            self.publish()
+        published = time.monotonic()
+        while not self._stop.wait(self.COMPACT_SECONDS):
+            for window in self.windows.values():
+                window.compact()
+            if self.folder is not None and time.monotonic() - published >= self.PUBLISH_SECONDS:
+                self.publish(self.folder)
+                published = time.monotonic()
 
-    def publish(self) -> None:
+    def publish(self, folder: Path) -> None:
         """Write this worker's counts of each profile (atomically: a reader sees whole files)."""
         for profile, window in self.windows.items():
-            path = self._path(profile, os.getpid())
+            path = _counts_file(folder, profile, os.getpid())
             temporary = path.with_suffix(".tmp")
             temporary.write_text(window.counts().to_json())
             temporary.replace(path)
 
     def others(self, profile: str) -> list[WindowCounts]:
-        """The other workers' recent counts of a profile."""
+        """The other workers' recent counts of a profile (none with a single worker)."""
+        if self.folder is None:
+            return []
         found = []
         for path in self.folder.glob(f"drift-{profile}-*.json"):
-            if path == self._path(profile, os.getpid()):
+            if path == _counts_file(self.folder, profile, os.getpid()):
                 continue
             try:
                 if time.time() - path.stat().st_mtime <= self.STALE_SECONDS:
@@ -165,15 +201,16 @@ class SharedDrift:
                 continue
         return found
 
-    def _path(self, profile: str, pid: int) -> Path:
-        return self.folder / f"drift-{profile}-{pid}.json"
+
+def _counts_file(folder: Path, profile: str, pid: int) -> Path:
+    return folder / f"drift-{profile}-{pid}.json"
 
 
-def _last(chunks: list[tuple[Columns, int, float]], name: str, held: int) -> np.ndarray:
+def _last(chunks: list[_Chunk], name: str, held: int) -> np.ndarray:
     """The last ``held`` values of one input across the chunks."""
     if not chunks:
         return np.empty(0)
-    values: np.ndarray = np.concatenate([columns[name] for columns, _, _ in chunks])
+    values: np.ndarray = np.concatenate([chunk.columns[name] for chunk in chunks])
     return values[len(values) - held :]
 
 

@@ -14,7 +14,7 @@ from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
-from credit_scoring.service.drift_monitor import InputWindow, SharedDrift
+from credit_scoring.service.drift_monitor import DriftUpkeep, InputWindow
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
 from credit_scoring.service.errors import (
     AuditUnavailable,
@@ -45,7 +45,7 @@ class ServiceState:
     scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
     drift: dict[str, InputWindow] = field(default_factory=dict)
-    drift_sharing: SharedDrift | None = None  # with several workers
+    drift_upkeep: DriftUpkeep | None = None  # compacts the windows; shares them between workers
     metrics: Metrics = field(init=False)
     # One batch checked and decided at a time per worker: several at once would hold the
     # interpreter's lock among them, and every other request would wait for its turn.
@@ -81,8 +81,8 @@ class ServiceState:
         return {name: self._window_table(name) for name in self.drift}
 
     def _window_table(self, profile: str) -> dict[str, Any]:
-        sharing = self.drift_sharing
-        others = sharing.others(profile) if sharing is not None else []
+        upkeep = self.drift_upkeep
+        others = upkeep.others(profile) if upkeep is not None else []
         return self.drift[profile].table(others)
 
     def drift_table(self, profile: str) -> dict[str, Any]:
