@@ -41,10 +41,10 @@ def feature_reference(values: pd.Series) -> dict[str, Any]:
     missing = float(values.isna().mean())
     if len(present) == 0:
         return {"edges": [], "shares": [], "missing_share": missing}
-    edges = _deciles(present)
-    counts = np.bincount(np.searchsorted(edges, present, side="right"), minlength=len(edges) + 1)
+    edges = _deciles(present).tolist()
+    counts = bin_counts(present, {"edges": edges})[:-1]  # the missing bin is kept apart here
     shares = counts / len(values)
-    return {"edges": edges.tolist(), "shares": shares.tolist(), "missing_share": missing}
+    return {"edges": edges, "shares": shares.tolist(), "missing_share": missing}
 
 
 def reference_distributions(features: pd.DataFrame) -> dict[str, dict[str, Any]]:

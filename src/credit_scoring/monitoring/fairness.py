@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from credit_scoring.monitoring.outcomes import APPROVED
 from credit_scoring.monitoring.period import PeriodDecisions
 
 FOUR_FIFTHS = 0.8
@@ -40,7 +41,7 @@ def _code(value: object) -> str:
 def approval_by_group(decisions: PeriodDecisions) -> pd.DataFrame:
     """One row per attribute and group: decisions, approval rate, adverse impact ratio, and
     whether it falls under four fifths (groups of MIN_GROUP decisions or more)."""
-    approved = (decisions.answers["decision"] == "APROVADO").to_numpy()
+    approved = (decisions.answers["decision"] == APPROVED).to_numpy()
     tables = []
     for attribute, groups in audited_groups(decisions).items():
         table = (

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from credit_scoring.ml.decision import Decision
 from credit_scoring.monitoring.period import PeriodDecisions
 from credit_scoring.profiles.base import RISK_BANDS
 
-APPROVED, DENIED = "APROVADO", "NEGADO"
+APPROVED, DENIED = Decision.APROVADO.value, Decision.NEGADO.value
 CALIBRATION_BINS = 10
 
 

@@ -12,6 +12,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from credit_scoring.ml.decision import Decision
 from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.workers import shared_folder
 
@@ -205,9 +206,10 @@ class Metrics:
             self.predictions.labels(profile, credit_class, decision).inc()
             self.risk.labels(profile).observe(risk)
 
-    def observe_feedback(self, profile: str, decision: str | None, risk: bool) -> None:
+    def observe_feedback(self, profile: str, decision: Decision | None, risk: bool) -> None:
         """Count one outcome by the decision it judges."""
-        self.feedback.labels(profile, decision or "unknown", str(risk).lower()).inc()
+        judged = decision.value if decision is not None else "unknown"
+        self.feedback.labels(profile, judged, str(risk).lower()).inc()
 
     def observe_invalid(self, fields: Iterable[str]) -> None:
         """Count rejected fields; names a client made up are counted as one label."""

@@ -22,9 +22,8 @@ from credit_scoring.service.errors import (
 )
 from credit_scoring.service.audit.records import (
     Stream,
-    decision_of,
+    decision_id_parts,
     feedback_record,
-    profile_of_decision,
 )
 from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
@@ -257,7 +256,7 @@ def _decision_owner(route_profile: Profile) -> ProfileChooser:
 
     def choose(document: Any, profiles: list[Profile], batch: bool) -> Profile:
         named = document.get("decision_id") if isinstance(document, dict) else None
-        owner = profile_of_decision(named, [profile.name for profile in profiles])
+        owner, _ = decision_id_parts(named)
         return next((p for p in profiles if p.name == owner), route_profile)
 
     return choose
@@ -295,7 +294,8 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
         )
         await run_in_threadpool(sink.record, Stream.FEEDBACK, owner, [record])
         risk = record["actual_class"] == read.profile.risk_class
-        state.metrics.observe_feedback(owner, decision_of(record["decision_id"]), risk)
+        _, decision = decision_id_parts(record["decision_id"])
+        state.metrics.observe_feedback(owner, decision, risk)
         return FeedbackResponse(
             feedback_id=record["feedback_id"],
             decision_id=record["decision_id"],

@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
+from credit_scoring.ml.decision import Decision
+
 
 class Stream(str, Enum):
     """A kind of audit record, with the field that identifies one."""
@@ -43,35 +45,25 @@ def new_record_id() -> str:
 
 
 DECISION_ID_SEPARATOR = "-"  # never in a profile's name
-
-
-DECISION_CODES = {"APROVADO": "a", "NEGADO": "n"}
+DECISION_CODES = {Decision.APROVADO: "a", Decision.NEGADO: "n"}
 
 
 def new_decision_id(profile: str, decision: str) -> str:
     """A decision's own id, which names its profile and decision (``card_default-n-3f2a…``):
     feedback naming it is filed under that profile, whichever route it comes by, and counted
     by the decision it judges (the risk class's recall, online)."""
-    code = DECISION_CODES[decision]
-    return f"{profile}{DECISION_ID_SEPARATOR}{code}{DECISION_ID_SEPARATOR}{new_record_id()}"
+    code = DECISION_CODES[Decision(decision)]
+    return DECISION_ID_SEPARATOR.join((profile, code, new_record_id()))
 
 
-def decision_of(decision_id: object) -> str | None:
-    """The decision a decision id names (``APROVADO``, ``NEGADO``), if it names one."""
-    if not isinstance(decision_id, str):
-        return None
-    parts = decision_id.split(DECISION_ID_SEPARATOR)
+def decision_id_parts(decision_id: object) -> tuple[str | None, Decision | None]:
+    """The profile and decision a decision id names; None and None for a text that names
+    neither (a request id, or an id made before ids named them)."""
+    parts = decision_id.split(DECISION_ID_SEPARATOR) if isinstance(decision_id, str) else []
     decisions = {code: decision for decision, code in DECISION_CODES.items()}
-    return decisions.get(parts[1]) if len(parts) == 3 else None
-
-
-def profile_of_decision(decision_id: object, profiles: list[str]) -> str | None:
-    """The profile a decision id names, if it is one of ``profiles`` (ids made before ids
-    named their profile, and request ids, name none)."""
-    if not isinstance(decision_id, str):
-        return None
-    name = decision_id.partition(DECISION_ID_SEPARATOR)[0]
-    return name if name in profiles else None
+    if len(parts) != 3 or parts[1] not in decisions:
+        return None, None
+    return parts[0], decisions[parts[1]]
 
 
 def utc_now() -> str:
