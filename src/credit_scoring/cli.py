@@ -214,20 +214,32 @@ def score(
             "Customer_ID and Month); --no-per-customer scores every row alone."
         ),
     ] = True,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            help="Add each row's risk log-odds, its base value and the 4 fields that pushed "
+            "its risk up most (reason_1..4, with their contributions)."
+        ),
+    ] = False,
 ) -> None:
     """Score a raw file with the same Pipeline, streaming it in chunks."""
     from credit_scoring.ml.artifact import ArtifactError, load_artifact
     from credit_scoring.ml.raw_data import RawFormatError
     from credit_scoring.ml.scorer import Scorer
-    from credit_scoring.ml.scoring import score_file
+    from credit_scoring.ml.scoring import NoExplanations, score_file
 
     try:
         source = input_path or _training_file(get_profile(profile))
         artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
         summary = score_file(
-            Scorer(artifact), source, output, chunk_rows=chunk_rows, per_customer=per_customer
+            Scorer(artifact),
+            source,
+            output,
+            chunk_rows=chunk_rows,
+            per_customer=per_customer,
+            explain=explain,
         )
-    except (ArtifactError, RawFormatError) as error:
+    except (ArtifactError, RawFormatError, NoExplanations) as error:
         _fail(str(error))
     typer.echo(f"scored {summary.rows} rows with {artifact.version} into {output}")
     if summary.rows_with_unread:

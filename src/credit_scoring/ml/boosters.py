@@ -18,10 +18,12 @@ from lightgbm import LGBMClassifier
 from lightgbm.basic import _LIB  # type: ignore[attr-defined]  # LightGBM calls it too
 
 from credit_scoring.ml.compiled_trees import Forest
+from credit_scoring.ml.oblivious_shap import ObliviousShap
 
 FEW_ROWS = 64  # up to this many rows, one thread: starting more costs more than the trees
 _FLOAT64 = 1  # C_API_DTYPE_FLOAT64
 _NORMAL = 0  # C_API_PREDICT_NORMAL: probabilities
+_CONTRIB = 3  # C_API_PREDICT_CONTRIB: SHAP values of the raw margins
 
 
 class UnsupportedModel(ValueError):
@@ -36,6 +38,11 @@ class Booster(Protocol):
 
     def split_points(self, feature: int) -> np.ndarray:
         """Every threshold the trees compare ``feature`` with (``x <= t`` goes one way)."""
+
+    def margin_contributions(self, X: np.ndarray) -> np.ndarray:
+        """The SHAP values of the raw margins (one per class, or the log-odds of the second
+        of two): (rows, features + 1, margins), the last feature being the expected value,
+        so that each row's sum over features is its margins."""
 
 
 def _check(status: int) -> None:
@@ -100,8 +107,16 @@ class LightGBMRows:
         )
         return out
 
-    def _matrix(self, X: np.ndarray) -> np.ndarray:
-        out = np.empty(len(X) * self._outputs, dtype=np.float64)
+    def margin_contributions(self, X: np.ndarray) -> np.ndarray:
+        """LightGBM's own TreeSHAP (``pred_contrib``) of the margins."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        width = self._columns + 1
+        out = self._matrix(X, _CONTRIB, width * self._outputs)
+        by_margin = out.reshape(len(X), self._outputs, width)
+        return np.ascontiguousarray(by_margin.transpose(0, 2, 1))
+
+    def _matrix(self, X: np.ndarray, kind: int = _NORMAL, width: int = 0) -> np.ndarray:
+        out = np.empty(len(X) * (width or self._outputs), dtype=np.float64)
         length = ctypes.c_int64()
         threads = b"num_threads=1" if len(X) <= FEW_ROWS else b""
         _check(
@@ -112,7 +127,7 @@ class LightGBMRows:
                 ctypes.c_int32(len(X)),
                 ctypes.c_int32(self._columns),
                 ctypes.c_int(1),
-                ctypes.c_int(_NORMAL),
+                ctypes.c_int(kind),
                 ctypes.c_int(0),
                 ctypes.c_int(self._iterations),
                 threads,
@@ -161,6 +176,7 @@ class CatBoostTrees:
         scale, bias = model["scale_and_bias"]
         self._scale, self._bias = float(scale), np.asarray(bias, dtype=np.float64)
         self._bits = (1 << np.arange(depth)).astype(np.int64)
+        self._shap = ObliviousShap(trees, self._dims, len(estimator.feature_names_))
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of the rows of ``X``."""
@@ -169,11 +185,24 @@ class CatBoostTrees:
             return proba
         return probabilities(self._raw(X))
 
-    def _raw(self, X: np.ndarray) -> np.ndarray:
-        """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
+    def margin_contributions(self, X: np.ndarray) -> np.ndarray:
+        """The exact path-dependent SHAP values of the raw formula value
+        (``ml.oblivious_shap``), scaled as the trees are, the bias in the expected value."""
+        contributions = self._shap.contributions(self._leaves_of(X)) * self._scale
+        expected = self._shap.expected * self._scale + self._bias
+        base = np.broadcast_to(expected, (len(X), 1, self._dims))
+        return np.concatenate([contributions, base], axis=1)
+
+    def _leaves_of(self, X: np.ndarray) -> np.ndarray:
+        """The leaf each row reaches in each tree: (rows, trees)."""
         values = np.asarray(X, dtype=np.float32)[:, self._features]  # (rows, trees, depth)
         right = (values > self._borders) | (np.isnan(values) & self._nan_goes_right)
-        leaf = right.astype(np.int64) @ self._bits  # (rows, trees)
+        leaves: np.ndarray = right.astype(np.int64) @ self._bits
+        return leaves
+
+    def _raw(self, X: np.ndarray) -> np.ndarray:
+        """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
+        leaf = self._leaves_of(X)
         trees = np.arange(leaf.shape[1])
         summed = self._leaves[trees, leaf].sum(axis=1)  # (rows, dims)
         raw: np.ndarray = self._scale * summed + self._bias

@@ -23,7 +23,12 @@ from lightgbm import LGBMClassifier
 from credit_scoring.ml.boosters import Booster, UnsupportedModel, native_booster, probabilities
 from credit_scoring.ml.compiled_trees import Forest
 from credit_scoring.ml.fair_lending import ELDERLY_FROM, ElderlyNotScoredDown
-from credit_scoring.ml.stacking import PROBA_FLOOR, StackedEnsemble
+from credit_scoring.ml.stacking import (
+    PROBA_FLOOR,
+    StackedEnsemble,
+    centred_logs,
+    check_meta_inputs,
+)
 
 
 class FastModel(Protocol):
@@ -35,10 +40,35 @@ class FastModel(Protocol):
     def split_points(self, feature: int) -> np.ndarray:
         """Every split point of ``feature`` in its trees."""
 
+    def explain(self, X: np.ndarray, risk_index: int) -> Attribution:
+        """The rows' risk log-odds (``risk_log_odds``) of ``proba``, feature by feature."""
+
+
+@dataclass(frozen=True)
+class FastBooster:
+    """One booster served alone."""
+
+    booster: Booster
+
+    def proba(self, X: np.ndarray) -> np.ndarray:
+        """The booster's probabilities."""
+        return self.booster.proba(X)
+
+    def split_points(self, feature: int) -> np.ndarray:
+        """The booster's split points."""
+        return self.booster.split_points(feature)
+
+    def explain(self, X: np.ndarray, risk_index: int) -> Attribution:
+        """The booster's SHAP values, read through the risk log-odds of its margins."""
+        contributions = self.booster.margin_contributions(X)
+        margins = contributions.shape[2]
+        loading = risk_direction(classes_of(margins), risk_index) @ centring(margins)
+        return attribution(contributions, loading, 0.0)
+
 
 @dataclass(frozen=True)
 class FastStack:
-    """The stack's meta-model (a logistic regression) over its bases' floored
+    """The stack's meta-model (a logistic regression) over its bases' centred
     log-probabilities (``ml.stacking.meta_features``)."""
 
     bases: list[Booster]
@@ -47,12 +77,75 @@ class FastStack:
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         """The meta-model's probabilities: the sigmoid for two classes, else the softmax."""
-        logs = [np.log(np.clip(base.proba(X), PROBA_FLOOR, 1.0)) for base in self.bases]
+        logs = [centred_logs(base.proba(X)) for base in self.bases]
         return probabilities(np.hstack(logs) @ self.coef.T + self.intercept)
 
     def split_points(self, feature: int) -> np.ndarray:
         """The split points of every base."""
         return np.unique(np.concatenate([base.split_points(feature) for base in self.bases]))
+
+    def explain(self, X: np.ndarray, risk_index: int) -> Attribution:
+        """Each base's SHAP values weighed as the meta-model reads its margins: the stack's
+        logits are linear in the bases' centred log-probabilities, which are linear in
+        their margins, so the risk log-odds is a sum of the margins' SHAP values."""
+        outputs = len(self.intercept)
+        classes = classes_of(outputs)
+        reading = risk_direction(classes, risk_index) @ centring(outputs)  # of the logits
+        total = attribution(np.zeros((len(X), X.shape[1] + 1, 1)), np.zeros(1), 0.0)
+        for k, base in enumerate(self.bases):
+            contributions = base.margin_contributions(X)
+            coef = self.coef[:, k * classes : (k + 1) * classes]
+            loading = reading @ coef @ centring(contributions.shape[2])
+            total = total + attribution(contributions, loading, 0.0)
+        return total + Attribution(np.zeros_like(total.contributions), reading @ self.intercept)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Per row, the explained quantity split into a base value and one contribution per
+    feature: ``base + contributions.sum(axis=1)`` is the quantity."""
+
+    contributions: np.ndarray  # (rows, features)
+    base: np.ndarray | float  # (rows,) or one for all
+
+    def __add__(self, other: Attribution) -> Attribution:
+        return Attribution(self.contributions + other.contributions, self.base + other.base)
+
+
+def attribution(contributions: np.ndarray, loading: np.ndarray, constant: float) -> Attribution:
+    """SHAP values of margins (rows, features + 1, margins: the last feature the expected
+    value) read through ``loading`` (a weight per margin), plus a ``constant``."""
+    read = contributions @ loading  # (rows, features + 1)
+    return Attribution(read[:, :-1], read[:, -1] + constant)
+
+
+def classes_of(margins: int) -> int:
+    """How many classes a model with this many raw margins has (one: two classes)."""
+    return 2 if margins == 1 else margins
+
+
+def centring(margins: int) -> np.ndarray:
+    """The matrix that maps a model's raw margins to its centred log-probabilities
+    (classes, margins): a single margin, the log-odds of the second of two classes, gives
+    (-1/2, +1/2) of it; K softmax margins give themselves minus their mean."""
+    if margins == 1:
+        return np.array([[-0.5], [0.5]])
+    return np.eye(margins) - 1.0 / margins
+
+
+def risk_direction(classes: int, risk_index: int) -> np.ndarray:
+    """The weights over the classes' log-probabilities that make the risk log-odds."""
+    direction = np.full(classes, -1.0 / (classes - 1))
+    direction[risk_index] = 1.0
+    return direction
+
+
+def risk_log_odds(proba: np.ndarray, risk_index: int) -> np.ndarray:
+    """What the reasons explain: log P(risk class) minus the mean log-probability of the other
+    classes (for two classes, the log-odds of the risk class)."""
+    direction = risk_direction(proba.shape[1], risk_index)
+    quantity: np.ndarray = np.log(np.clip(proba, PROBA_FLOOR, 1.0)) @ direction
+    return quantity
 
 
 def representative_ages(split_points: np.ndarray, youngest: int, oldest: int) -> np.ndarray:
@@ -76,22 +169,34 @@ class FastElderlyRule:
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         """The inner probabilities, the elderly's at their most favourable age."""
-        proba = self.inner.proba(X)
+        return self._served(X)[0]
+
+    def explain(self, X: np.ndarray, risk_index: int) -> Attribution:
+        """The inner model's attribution of the rows as served: an elderly applicant's at
+        the age chosen for them."""
+        return self.inner.explain(self._served(X)[1], risk_index)
+
+    def _served(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The probabilities served, and the rows whose inner probabilities they are (an
+        elderly applicant's age replaced by the most favourable one, when it is lower)."""
+        proba, rows = self.inner.proba(X), X
         with np.errstate(invalid="ignore"):
             elderly = np.flatnonzero(X[:, self.age_column] >= ELDERLY_FROM)
         if len(elderly):
-            best = self._most_favourable(X[elderly])
+            best, ages = self._most_favourable(X[elderly])
             lower = best[:, self.risk_index] < proba[elderly, self.risk_index]
             proba[elderly[lower]] = best[lower]
-        return proba
+            rows = X.copy()
+            rows[elderly[lower], self.age_column] = ages[lower]
+        return proba, rows
 
-    def _most_favourable(self, rows: np.ndarray) -> np.ndarray:
+    def _most_favourable(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grid = np.repeat(rows, len(self.ages), axis=0)
         grid[:, self.age_column] = np.tile(self.ages, len(rows))
         scored = self.inner.proba(grid).reshape(len(rows), len(self.ages), -1)
         lowest = scored[:, :, self.risk_index].argmin(axis=1)
         chosen: np.ndarray = scored[np.arange(len(rows)), lowest]
-        return chosen
+        return chosen, self.ages[lowest]
 
     def split_points(self, feature: int) -> np.ndarray:
         """The inner model's split points."""
@@ -118,9 +223,10 @@ def fast_model(model: Any, feature_names: list[str], compiled: Forest | None = N
         ages = representative_ages(inner.split_points(age), model.youngest, model.oldest)
         return FastElderlyRule(inner, age, ages, model.risk_index)
     if isinstance(model, StackedEnsemble):
+        check_meta_inputs(model)
         meta = model.final_estimator_
         bases = [native_booster(base, compiled) for base in model.estimators_]
         return FastStack(bases, np.asarray(meta.coef_), np.asarray(meta.intercept_))
     if isinstance(model, (LGBMClassifier, CatBoostClassifier)):
-        return native_booster(model, compiled)
+        return FastBooster(native_booster(model, compiled))
     raise UnsupportedModel(f"no fast path for a {type(model).__name__}")

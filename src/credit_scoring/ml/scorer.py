@@ -21,7 +21,14 @@ from credit_scoring.ml.artifact import Artifact
 from credit_scoring.ml.boosters import FEW_ROWS
 from credit_scoring.ml.decision import ScoredRecords, decide
 from credit_scoring.ml.compiled_trees import Forest, load_forest
-from credit_scoring.ml.fast_model import FastModel, fast_model, lightgbm_in
+from credit_scoring.ml.explanation import (
+    EXPLAINED,
+    Explanations,
+    elderly_rows,
+    missing_values,
+    source_matrix,
+)
+from credit_scoring.ml.fast_model import FastModel, fast_model, lightgbm_in, risk_log_odds
 from credit_scoring.profiles.base import InputColumn, Profile
 from credit_scoring.profiles.transformer import Columns, float_matrix
 
@@ -58,12 +65,15 @@ class Scorer:
         self._high = np.asarray([high for _, high in self._ranges.values()], dtype=np.float64)
         self.fast: FastModel | None = None
         compiled, self.fast_path = self._compiled_trees()
+        names: list[str] = []
         try:
             names = list(self._features.get_feature_names_out())
             self.fast = fast_model(self._model, names, compiled)
         except Exception as error:  # whatever stops it, the Pipeline still scores (or not)
             self.fast_path = f"off: {error}; scoring through the Pipeline"
             logger.warning("fast path not available for %s: %s", artifact.version, error)
+        self._fields = self.profile.model_input_names
+        self._to_fields, self.explains = self._explainer(names)
 
     def _compiled_trees(self) -> tuple[Forest | None, str]:
         """The artifact's compiled LightGBM trees, if it has them and they load here, and
@@ -79,6 +89,20 @@ class Scorer:
             logger.warning("compiled trees of %s not used: %s", self.version, error)
             return None, f"native boosters (compiled trees not used: {error})"
         return forest, "native boosters, LightGBM compiled"
+
+    def _explainer(self, features: list[str]) -> tuple[np.ndarray | None, str]:
+        """How feature contributions add up to fields, and what the reasons are, or why
+        there are none."""
+        if self.fast is None:
+            return None, "off: the model has no native form to take SHAP values from"
+        try:
+            for name in self._fields:
+                self.profile.reasons_of(name)
+            to_fields = source_matrix(self._features.sources(), features, self._fields)
+        except Exception as error:  # an artifact older than reasons: decisions all the same
+            logger.warning("no reasons for %s: %s", self.version, error)
+            return None, f"off: {error}; retrain the model with this version for reasons"
+        return to_fields, f"exact SHAP values of the {EXPLAINED} (see /docs)"
 
     @property
     def version(self) -> str:
@@ -96,7 +120,7 @@ class Scorer:
 
     def score_canonical(self, canonical: pd.DataFrame) -> ScoredRecords:
         """Decisions for rows the record cleaning has read (``canonical_frame``)."""
-        return self.score_columns(_frame_columns(canonical))
+        return self.score_columns(frame_columns(canonical))
 
     def score_columns(self, columns: Columns) -> ScoredRecords:
         """Decisions for canonical columns."""
@@ -116,6 +140,27 @@ class Scorer:
             proba: np.ndarray = self.artifact.pipeline[1:].predict_proba(frame)
             return proba
         return self.fast.proba(self._features.matrix(columns))
+
+    def explain(self, columns: Columns) -> Explanations | None:
+        """The records' risk log-odds split by field (``ml.explanation``); None when the
+        model has no native form (the Pipeline serves it) to take SHAP values from."""
+        if self.fast is None or self._to_fields is None:
+            return None
+        attribution = self.fast.explain(self._features.matrix(columns), self.profile.risk_index)
+        count = len(attribution.contributions)
+        return Explanations(
+            self.profile,
+            self._fields,
+            attribution.contributions @ self._to_fields,
+            np.broadcast_to(attribution.base, (count,)),
+            elderly_rows(self.profile, columns),
+            missing_values(columns, self._fields),
+        )
+
+    def turn_off_explanations(self, reason: str) -> None:
+        """No reasons from now on, and ``explains`` says why."""
+        self._to_fields, self.explains = None, f"off: {reason}"
+        logger.error("reasons off for %s: %s", self.version, reason)
 
     def _outside_training_range(self, columns: Columns) -> list[tuple[str, ...]]:
         """Per record, the inputs whose value lies outside the range the model was trained
@@ -155,12 +200,12 @@ def check_examples(scorer: Scorer) -> None:
     ).reindex(columns=profile.input_names)
     copies = FEW_ROWS // len(raw) + 1  # past FEW_ROWS: the many-row path
     try:
-        reference = scorer.artifact.pipeline.predict_proba(raw)
-        columns = _frame_columns(scorer.canonical_frame(raw))
+        examples = scorer.artifact.pipeline.predict_proba(raw)
+        columns = frame_columns(scorer.canonical_frame(raw))
         many = {name: np.tile(values, copies) for name, values in columns.items()}
         first = {name: values[:1] for name, values in columns.items()}  # the one-row path
         fast = np.vstack([scorer.proba(many), scorer.proba(first)])
-        reference = np.vstack([np.tile(reference, (copies, 1)), reference[:1]])
+        reference = np.vstack([np.tile(examples, (copies, 1)), examples[:1]])
     except Exception as error:  # whatever the model raises, it cannot serve
         raise ScorerError(
             f"the model {scorer.version} cannot score the {profile.name} example "
@@ -171,7 +216,21 @@ def check_examples(scorer: Scorer) -> None:
         scorer.fast = None
         scorer.fast_path = f"off: it differs from the Pipeline by {gap:.2g} on the examples"
         logger.error("fast path off for %s: %s", scorer.version, scorer.fast_path)
+    _check_explanations(scorer, columns, examples)
 
 
-def _frame_columns(frame: pd.DataFrame) -> Columns:
+def _check_explanations(scorer: Scorer, columns: Columns, proba: np.ndarray) -> None:
+    """Turn the reasons off, saying why, unless the examples' contributions add up to the
+    risk log-odds of their probabilities."""
+    explained = scorer.explain(columns)
+    if explained is None:
+        return
+    quantity = risk_log_odds(proba, scorer.profile.risk_index)
+    gap = float(np.abs(explained.base + explained.contributions.sum(axis=1) - quantity).max())
+    if not gap <= PARITY_TOLERANCE:
+        scorer.turn_off_explanations(f"their sum differs from the risk log-odds by {gap:.2g}")
+
+
+def frame_columns(frame: pd.DataFrame) -> Columns:
+    """A frame's columns as arrays, by name."""
     return {name: frame[name].to_numpy() for name in frame.columns}

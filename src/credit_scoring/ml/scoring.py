@@ -22,7 +22,7 @@ from pyarrow import csv
 
 from credit_scoring.ml.dataset_cleaning import clean_dataset
 from credit_scoring.ml.raw_data import RawFormatError, iter_raw_chunks
-from credit_scoring.ml.scorer import Scorer
+from credit_scoring.ml.scorer import Scorer, frame_columns
 from credit_scoring.profiles import Profile
 
 logger = logging.getLogger(__name__)
@@ -78,8 +78,15 @@ def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) 
     return flagged.str.lstrip(";")
 
 
-def score_frame(scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False) -> pd.DataFrame:
-    """Outputs for each row of a raw frame, in its order, with the fields it could not read."""
+class NoExplanations(RuntimeError):
+    """The model cannot be explained (``Scorer.explains`` says why)."""
+
+
+def score_frame(
+    scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False, explain: bool = False
+) -> pd.DataFrame:
+    """Outputs for each row of a raw frame, in its order, with the fields it could not read
+    and, with ``explain``, the reasons against each (``Explanations.columns``)."""
     profile = scorer.profile
     # The record cleaning, once (the dataset cleaning applies it, and its output is
     # canonical): its output is both what the model reads and what tells which values it
@@ -93,6 +100,12 @@ def score_frame(scorer: Scorer, raw: pd.DataFrame, *, per_customer: bool = False
         out[name] = values
     out["unread_fields"] = unread_fields(raw, canonical, profile)
     out["model_version"] = scorer.version
+    if explain:
+        explanations = scorer.explain(frame_columns(canonical))
+        if explanations is None:
+            raise NoExplanations(f"{scorer.version} cannot be explained: {scorer.explains}")
+        for name, values in explanations.columns().items():
+            out[name] = values
     return out
 
 
@@ -119,13 +132,15 @@ def score_file(
     *,
     chunk_rows: int = CHUNK_ROWS,
     per_customer: bool = True,
+    explain: bool = False,
 ) -> ScoringSummary:
     """Score a raw CSV into ``target`` chunk by chunk (written by Arrow's CSV writer, six
     times pandas' speed: text quoted, floats to their shortest form); return how many rows,
     and how many had values the model could not read.
 
     ``per_customer`` applies the per-customer cleaning when the file allows it; without
-    it (or without customer and month columns) every row is scored on its own.
+    it (or without customer and month columns) every row is scored on its own. ``explain``
+    adds each row's reasons (``score_frame``).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     stream, grouped = _chunks(scorer.profile, source, chunk_rows, per_customer)
@@ -134,7 +149,7 @@ def score_file(
         writer: csv.CSVWriter | None = None
         schema: pa.Schema | None = None  # the first chunk's column types, kept by the others
         for chunk in stream:
-            scored = score_frame(scorer, chunk, per_customer=grouped)
+            scored = score_frame(scorer, chunk, per_customer=grouped, explain=explain)
             table = pa.Table.from_pandas(scored, preserve_index=False)
             if writer is None or schema is None:
                 schema = table.schema

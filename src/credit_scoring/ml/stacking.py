@@ -16,13 +16,23 @@ from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 from credit_scoring.ml.cross_validation import grouped_oof
 
-PROBA_FLOOR = 1e-6
+PROBA_FLOOR = np.finfo(np.float64).tiny  # a zero probability never makes -inf
+META_INPUTS = "centred log-probabilities"
+
+
+def centred_logs(proba: np.ndarray) -> np.ndarray:
+    """Log-probabilities minus their mean over the classes, row by row. For a booster's
+    softmax (or sigmoid) these equal its raw margins centred the same way: the log-sum-exp
+    term every class shares cancels, so the stack is linear in the trees' margins, which is
+    what keeps the explanations additive (``ml.explanation``)."""
+    logs = np.log(np.clip(proba, PROBA_FLOOR, 1.0))
+    centred: np.ndarray = logs - logs.mean(axis=1, keepdims=True)
+    return centred
 
 
 def meta_features(base_probabilities: list[np.ndarray]) -> np.ndarray:
-    """The meta-model's inputs: the bases' log-probabilities side by side, floored so that a
-    zero never becomes -inf."""
-    return np.hstack([np.log(np.clip(p, PROBA_FLOOR, 1.0)) for p in base_probabilities])
+    """The meta-model's inputs: the bases' centred log-probabilities side by side."""
+    return np.hstack([centred_logs(p) for p in base_probabilities])
 
 
 def meta_model() -> LogisticRegression:
@@ -32,16 +42,17 @@ def meta_model() -> LogisticRegression:
 
 def keeps_monotone(base_oof: list[np.ndarray], y: np.ndarray, risk_index: int) -> bool:
     """Whether the meta-model fitted on these out-of-fold predictions (as the shipped stack
-    fits it) rises with every base's risk probability: for two classes, a non-negative
-    weight on each base's log P(risk) and a non-positive one on its log P(other). Monotone
-    bases then make a monotone stack."""
+    fits it) rises with every base's risk probability. For two classes a base's centred
+    log-probabilities are +-half its log-odds, so the stack reads each base's log-odds with
+    the weight on its risk column minus the weight on the other: that must not be negative.
+    Monotone bases then make a monotone stack."""
     classes = base_oof[0].shape[1]
     if classes != 2:
         return False
     weights = meta_model().fit(meta_features(base_oof), y).coef_[0].reshape(len(base_oof), 2)
     sign = 1.0 if risk_index == 1 else -1.0  # coef_ is for class 1
     risk, other = sign * weights[:, risk_index], sign * weights[:, 1 - risk_index]
-    return bool((risk >= 0).all() and (other <= 0).all())
+    return bool((risk - other >= 0).all())
 
 
 def stacked_oof(
@@ -58,6 +69,14 @@ def stacked_oof(
         proba[test] = model.predict_proba(learnt[test])
         proba_served[test] = model.predict_proba(served[test])
     return proba, proba_served
+
+
+def check_meta_inputs(stack: StackedEnsemble) -> None:
+    """ValueError for a stack whose meta-model was fitted on other inputs (a version before
+    centred log-probabilities): its coefficients mean nothing for these."""
+    fitted_on = getattr(stack, "meta_inputs_", "log-probabilities")
+    if fitted_on != META_INPUTS:
+        raise ValueError(f"the stack's meta-model was fitted on {fitted_on}, not {META_INPUTS}")
 
 
 def _frame(X: Any) -> pd.DataFrame:
@@ -99,6 +118,7 @@ class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             }
         learnt = meta_features([oof[name] for name, _ in self.estimators])
         self.final_estimator_ = meta_model().fit(learnt, y)
+        self.meta_inputs_ = META_INPUTS
         self.estimators_ = [clone(estimator).fit(X, y) for _, estimator in self.estimators]
         self.classes_ = self.final_estimator_.classes_
         self.n_features_in_ = X.shape[1]
@@ -107,6 +127,7 @@ class StackedEnsemble(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def base_probabilities(self, X: pd.DataFrame) -> list[np.ndarray]:
         """Each fitted base model's class probabilities."""
         check_is_fitted(self, "estimators_")
+        check_meta_inputs(self)
         columns = check_array(X, ensure_all_finite="allow-nan", dtype=None).shape[1]
         if columns != self.n_features_in_:
             raise ValueError(

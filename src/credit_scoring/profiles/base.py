@@ -103,6 +103,23 @@ class Label:
     pt: str
 
 
+@dataclass(frozen=True)
+class Reasons:
+    """What a field says to the applicant as a reason for a decision: ``raises`` when it
+    pushed the risk up (a reason against), ``lowers`` when it pushed it down (in favour)."""
+
+    raises: Label
+    lowers: Label
+
+
+def neutral_reasons(label: Label) -> Reasons:
+    """The messages of a field whose value alone does not tell which way it pushes."""
+    return Reasons(
+        Label(f"{label.en}: counts against the application", f"{label.pt}: pesa contra"),
+        Label(f"{label.en}: counts in favour of the application", f"{label.pt}: pesa a favor"),
+    )
+
+
 RISK_BANDS: tuple[str, ...] = ("Poor", "Standard", "Good")
 
 
@@ -131,6 +148,8 @@ class Profile:
     train.csv``); ``data_hint`` tells a user without one where to get it (a profile without a
     hint has a synthetic generator instead). ``data_ceiling`` states how well any model can
     do on the profile's data, as measured, for the report to print beside the model's score.
+    ``reasons`` are each model input's messages when it is a reason for a decision (a field
+    without its own: ``neutral_reasons`` of its label).
     """
 
     name: str
@@ -161,6 +180,7 @@ class Profile:
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     target_alias: str | None = None
     data_ceiling: str | None = None
+    reasons: dict[str, Reasons] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r})"
@@ -194,6 +214,19 @@ class Profile:
         if self.target_alias:
             aliases[self.target_alias] = self.target
         return aliases
+
+    def reasons_of(self, name: str) -> Reasons:
+        """The reason messages of the input called ``name``."""
+        found = self.reasons.get(name)
+        if found is not None:
+            return found
+        label = self.input(name).label
+        return neutral_reasons(label or Label(name, name))
+
+    @cached_property
+    def model_input_names(self) -> list[str]:
+        """The inputs the model reads (not the ``not_model_inputs``), in canonical order."""
+        return [name for name in self.input_names if name not in self.not_model_inputs]
 
     def input(self, name: str) -> InputColumn:
         """The input column called ``name``."""

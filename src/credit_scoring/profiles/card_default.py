@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit_scoring.profiles.base import InputColumn, Label, Profile
+from credit_scoring.profiles.base import InputColumn, Label, Profile, Reasons, neutral_reasons
 from credit_scoring.profiles.card_default_features import (
     BILLS,
     PAY_STATUS,
@@ -129,6 +129,37 @@ INPUTS: tuple[InputColumn, ...] = (
     ),
 )
 
+# What each model input says when it is a reason for a decision: when it pushed the risk
+# up, then down (SEX, MARRIAGE and AGE are never model inputs, so never reasons).
+REASONS: dict[str, Reasons] = {
+    "LIMIT_BAL": Reasons(
+        Label("Low credit limit", "Limite de crédito baixo"),
+        Label("High credit limit", "Limite de crédito alto"),
+    ),
+    "EDUCATION": neutral_reasons(Label("Education", "Escolaridade")),
+    **{
+        name: Reasons(
+            Label(f"Repayment in {month} points to risk", f"Pagamento de {mes} indica risco"),
+            Label(f"Repayment in {month} in good standing", f"Pagamento de {mes} em dia"),
+        )
+        for name, month, mes in zip(PAY_STATUS, MONTHS, MESES)
+    },
+    **{
+        name: Reasons(
+            Label(f"High bill in {month}", f"Fatura alta em {mes}"),
+            Label(f"Moderate bill in {month}", f"Fatura moderada em {mes}"),
+        )
+        for name, month, mes in zip(BILLS, MONTHS, MESES)
+    },
+    **{
+        name: Reasons(
+            Label(f"Small payment in {month}", f"Pagamento baixo em {mes}"),
+            Label(f"Good payment in {month}", f"Bom pagamento em {mes}"),
+        )
+        for name, month, mes in zip(PAYMENTS, MONTHS, MESES)
+    },
+}
+
 TARGET = "default.payment.next.month"
 UCI_TARGET = "default payment next month"  # the name in UCI's own copy (Kaggle's has dots)
 RAW_COLUMNS: tuple[str, ...] = ("ID", *(column.name for column in INPUTS), TARGET)
@@ -185,6 +216,7 @@ CARD_DEFAULT = Profile(
         "loss_function": "Logloss",
     },
     examples={"card": CARD_EXAMPLE},
+    reasons=REASONS,
     data_ceiling="this data's measured ceiling for these models is a ROC AUC of about 0.786 "
     "on clients not trained on (repeated 5-fold CV of LightGBM, CatBoost and their blend on "
     "all 23,934 clients of the shared file; 0.794 in the limit of unlimited clients, from the "

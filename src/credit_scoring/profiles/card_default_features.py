@@ -58,6 +58,28 @@ DERIVED: dict[str, str] = {
     "months_revolving": "months with status 0 (minimum paid, the rest revolving)",
 }
 
+# The fields each derived feature is made from (a reason's field: ``FeatureEncoder.sources``).
+DELAY_COUNTS = (
+    "months_delayed",
+    "worst_delay",
+    "months_since_delay",
+    "months_paid_in_full",
+    "months_without_bill",
+    "months_revolving",
+)
+SOURCES: dict[str, tuple[str, ...]] = {
+    "education_level": ("EDUCATION",),
+    **{f"months_late_{k + 1}": (PAY_STATUS[k],) for k in range(6)},
+    **{f"{state}_{k + 1}": (PAY_STATUS[k],) for state, _, _ in STATES for k in range(6)},
+    **{f"utilisation_{k + 1}": (BILLS[k], "LIMIT_BAL") for k in range(6)},
+    "utilisation_max": (*BILLS, "LIMIT_BAL"),
+    "utilisation_mean": (*BILLS, "LIMIT_BAL"),
+    "utilisation_trend": (BILLS[0], BILLS[5], "LIMIT_BAL"),
+    **{f"payment_ratio_{k + 1}": (PAYMENTS[k], BILLS[k + 1]) for k in range(5)},
+    "payment_ratio_mean": (*PAYMENTS[:5], *BILLS[1:]),
+    **{name: PAY_STATUS for name in DELAY_COUNTS},
+}
+
 # How the risk may move as each feature grows: never down with more delay, never up with
 # more months paid in full, revolving or without a bill (each of those months is one not late).
 # With these, one more month of delay never lowers a model's risk (LightGBM and CatBoost
@@ -94,6 +116,10 @@ class CardDefaultFeatures(FeatureEncoder):
     def _names(self) -> list[str]:
         protected = list(PROTECTED_INPUTS) if self.with_protected else []
         return ["LIMIT_BAL", *BILLS, *PAYMENTS, *DERIVED, *protected]
+
+    def sources(self) -> dict[str, tuple[str, ...]]:
+        """Each feature's fields: the raw inputs their own, the derived ones ``SOURCES``."""
+        return super().sources() | SOURCES
 
     def encode(self, columns: Columns) -> dict[str, np.ndarray]:
         """The float feature columns (see ``DERIVED``)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit_scoring.profiles.base import InputColumn, Label, Profile
+from credit_scoring.profiles.base import InputColumn, Label, Profile, Reasons, neutral_reasons
 from credit_scoring.profiles.credit_score_features import CreditScoreFeatures
 from credit_scoring.profiles.credit_score_kinds import HISTORY_AGE, LOAN_LIST
 from credit_scoring.profiles.kinds import CATEGORY as C
@@ -290,6 +290,92 @@ INPUTS: tuple[InputColumn, ...] = (
     ),
 )
 
+def _reasons(raises: tuple[str, str], lowers: tuple[str, str]) -> Reasons:
+    return Reasons(Label(*raises), Label(*lowers))
+
+
+# What each field says when it is a reason for a decision: (English, Portuguese), when it
+# pushed the risk up, then down.
+REASONS: dict[str, Reasons] = {
+    "Age": _reasons(
+        ("Age band with more observed risk", "Faixa etária com mais risco observado"),
+        ("Age band with less observed risk", "Faixa etária com menos risco observado"),
+    ),
+    "Annual_Income": _reasons(
+        ("Annual income low for the credit", "Renda anual baixa para o crédito"),
+        ("Annual income supports the credit", "Renda anual sustenta o crédito"),
+    ),
+    "Monthly_Inhand_Salary": _reasons(
+        ("Low monthly take-home salary", "Salário líquido mensal baixo"),
+        ("Sufficient monthly take-home salary", "Salário líquido mensal suficiente"),
+    ),
+    "Num_Bank_Accounts": neutral_reasons(Label("Number of bank accounts held", "Quantidade de contas bancárias")),
+    "Num_Credit_Card": _reasons(
+        ("Many credit cards held", "Muitos cartões de crédito"),
+        ("Few credit cards held", "Poucos cartões de crédito"),
+    ),
+    "Interest_Rate": _reasons(
+        ("High interest rate on the card", "Taxa de juros do cartão alta"),
+        ("Low interest rate on the card", "Taxa de juros do cartão baixa"),
+    ),
+    "Num_of_Loan": _reasons(
+        ("Many loans held", "Muitos empréstimos ativos"),
+        ("Few loans held", "Poucos empréstimos ativos"),
+    ),
+    "Type_of_Loan": neutral_reasons(Label("Types of loans held", "Tipos de empréstimos ativos")),
+    "Delay_from_due_date": _reasons(
+        ("Payments made long after the due date", "Pagamentos muito depois do vencimento"),
+        ("Payments made close to the due date", "Pagamentos perto do vencimento"),
+    ),
+    "Num_of_Delayed_Payment": _reasons(
+        ("Frequent late payments", "Atrasos frequentes nos pagamentos"),
+        ("Few late payments", "Poucos atrasos nos pagamentos"),
+    ),
+    "Changed_Credit_Limit": neutral_reasons(Label("Change of the credit limit", "Variação do limite de crédito")),
+    "Num_Credit_Inquiries": _reasons(
+        ("Many recent credit inquiries", "Muitas consultas de crédito recentes"),
+        ("Few recent credit inquiries", "Poucas consultas de crédito recentes"),
+    ),
+    "Credit_Mix": _reasons(
+        ("Weak mix of credits", "Mix de crédito fraco"),
+        ("Good mix of credits", "Bom mix de crédito"),
+    ),
+    "Outstanding_Debt": _reasons(
+        ("High outstanding debt", "Dívida pendente alta"),
+        ("Low outstanding debt", "Dívida pendente baixa"),
+    ),
+    "Credit_Utilization_Ratio": _reasons(
+        ("High use of the credit available", "Uso alto do crédito disponível"),
+        ("Moderate use of the credit available", "Uso moderado do crédito disponível"),
+    ),
+    "Credit_History_Age": _reasons(
+        ("Short credit history", "Histórico de crédito curto"),
+        ("Long credit history", "Histórico de crédito longo"),
+    ),
+    "Payment_of_Min_Amount": _reasons(
+        ("Often pays only the minimum amount", "Paga muitas vezes só o valor mínimo"),
+        ("Pays more than the minimum amount", "Paga mais que o valor mínimo"),
+    ),
+    "Total_EMI_per_month": _reasons(
+        ("High monthly loan instalments", "Parcelas mensais de empréstimos altas"),
+        ("Low monthly loan instalments", "Parcelas mensais de empréstimos baixas"),
+    ),
+    "Amount_invested_monthly": _reasons(
+        ("Little invested each month", "Pouco investido por mês"),
+        ("Regular monthly investment", "Investimento mensal regular"),
+    ),
+    "Monthly_Balance": _reasons(
+        ("Low balance left each month", "Saldo mensal baixo"),
+        ("Comfortable balance left each month", "Saldo mensal confortável"),
+    ),
+    "Occupation": _reasons(
+        ("Occupation with more observed risk", "Ocupação com mais risco observado"),
+        ("Occupation with less observed risk", "Ocupação com menos risco observado"),
+    ),
+    "Payment_Behaviour": neutral_reasons(Label("Spending and payment pattern", "Padrão de gastos e pagamentos")),
+}
+
+
 # The payloads the existing clients send (shared/contracts), shown in /docs.
 ENGLISH_EXAMPLE: dict[str, Any] = {
     "data": {
@@ -353,6 +439,7 @@ CREDIT_SCORE = Profile(
     description='Kaggle "Credit score classification" train.csv (8 monthly rows per customer)',
     features=CreditScoreFeatures,
     elderly_age_input="Age",
+    reasons=REASONS,
     age_input="Age",
     period_column="Month",
     periods=MONTHS,

@@ -13,6 +13,9 @@ from credit_scoring.profiles.kinds import CATEGORY
 from credit_scoring.profiles.transformer import Columns, FeatureEncoder, per_distinct
 
 
+BEHAVIOUR_PARTS = ("high_spent", "value_size")
+
+
 class CreditScoreFeatures(FeatureEncoder):
     """Turn canonical records into a float matrix the models read.
 
@@ -28,10 +31,23 @@ class CreditScoreFeatures(FeatureEncoder):
             if column.kind is LOAN_LIST:
                 names += [loan_feature_name(column.name, loan) for loan in column.categories]
             elif column.name == "Payment_Behaviour":
-                names += ["Payment_Behaviour_high_spent", "Payment_Behaviour_value_size"]
+                names += [f"{column.name}_{part}" for part in BEHAVIOUR_PARTS]
             else:
                 names.append(column.name)
         return names
+
+    def sources(self) -> dict[str, tuple[str, ...]]:
+        """Each feature's field: a loan type's count is the loan list's, both parts of
+        Payment_Behaviour are its own, the other features are their fields."""
+        found: dict[str, tuple[str, ...]] = {}
+        for column in self.profile.inputs:
+            if column.kind is LOAN_LIST:
+                found |= {loan_feature_name(column.name, k): (column.name,) for k in column.categories}
+            elif column.name == "Payment_Behaviour":
+                found |= {f"{column.name}_{part}": (column.name,) for part in BEHAVIOUR_PARTS}
+            else:
+                found[column.name] = (column.name,)
+        return found
 
     def encode(self, columns: Columns) -> dict[str, np.ndarray]:
         """The float feature columns: numpy, and Python lookups once per distinct value."""

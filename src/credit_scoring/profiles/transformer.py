@@ -95,6 +95,12 @@ class FeatureEncoder(ProfileTransformer):
         """The feature columns, by name, of canonical input columns."""
         raise NotImplementedError
 
+    def sources(self) -> dict[str, tuple[str, ...]]:
+        """The input fields each feature is made from (an input passed through: itself).
+        Reasons add a feature's contribution to its fields, shared equally among several."""
+        inputs = set(self.profile.input_names)
+        return {name: (name,) for name in self._output_names() if name in inputs}
+
     def matrix(self, columns: Columns) -> np.ndarray:
         """The features as a float matrix, one row per record, columns in output order."""
         check_is_fitted(self, "feature_names_in_")

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from credit_scoring.service.audit.records import (
@@ -20,6 +21,8 @@ from credit_scoring.service.request_context import RequestContext
 from credit_scoring.ml.decision import Decision, ScoredRecords
 from credit_scoring.ml.scorer import Scorer, canonical_columns
 from credit_scoring.profiles.transformer import Columns
+
+NEGADO = Decision.NEGADO.value
 
 
 def answer_item(scored: ScoredRecords, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
@@ -43,10 +46,17 @@ class Decided:
 
 
 def decide(
-    scorer: Scorer, records: dict[int, BaseModel], context: RequestContext, *, batch: bool
+    scorer: Scorer,
+    records: dict[int, BaseModel],
+    context: RequestContext,
+    *,
+    batch: bool,
+    explain: bool = False,
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order, and make
-    each decision's answer and audit record, under its own decision id."""
+    each decision's answer and audit record, under its own decision id. A NEGADO answer
+    carries its reasons, and with ``explain`` every answer carries them and those in favour."""
+    inputs = [record.model_dump(mode="json") for record in records.values()]
     columns = canonical_columns([vars(record) for record in records.values()], scorer.profile)
     scored = scorer.score_columns(columns)
     classes = scorer.profile.classes
@@ -56,6 +66,7 @@ def decide(
         | {"decision_id": new_decision_id(profile, str(scored.decision[k]))}
         for k in range(len(records))
     ]
+    _add_explanations(scorer, columns, scored, answers, inputs, explain)
     decider = Decider(
         profile=scorer.profile.name,
         model_version=scorer.version,
@@ -64,11 +75,30 @@ def decide(
         request_id=context.request_id,
         latency_ms=round((time.perf_counter() - context.started) * 1000, 3),
     )
-    inputs = [
-        (position if batch else None, record.model_dump(mode="json"))
-        for position, record in records.items()
-    ]
-    return Decided(scored, answers, decision_records(decider, inputs, answers), columns)
+    positioned = [(position if batch else None, sent) for position, sent in zip(records, inputs)]
+    return Decided(scored, answers, decision_records(decider, positioned, answers), columns)
+
+
+def _add_explanations(
+    scorer: Scorer,
+    columns: Columns,
+    scored: ScoredRecords,
+    answers: list[dict[str, Any]],
+    inputs: list[dict[str, Any]],
+    explain: bool,
+) -> None:
+    """The explanation of each NEGADO answer, or of every answer with ``explain``: an
+    APROVADO nobody asked about costs nothing."""
+    wanted = np.arange(len(answers)) if explain else np.flatnonzero(scored.decision == NEGADO)
+    if not len(wanted):
+        return
+    explanations = scorer.explain({name: values[wanted] for name, values in columns.items()})
+    for position, k in enumerate(wanted):
+        answers[k]["explanation"] = (
+            None
+            if explanations is None
+            else explanations.of(position, inputs[k], favourable=explain)
+        )
 
 
 def decide_and_record(
@@ -78,9 +108,10 @@ def decide_and_record(
     context: RequestContext,
     *,
     batch: bool,
+    explain: bool = False,
 ) -> Decided:
     """``decide``, then spool the audit records before anyone sees a decision (the sink
     raises AuditUnavailable when it cannot: no decision leaves without its record)."""
-    decided = decide(scorer, records, context, batch=batch)
+    decided = decide(scorer, records, context, batch=batch, explain=explain)
     sink.record(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     return decided

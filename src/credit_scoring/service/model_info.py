@@ -20,6 +20,7 @@ def model_description(scorer: Scorer) -> dict[str, Any]:
         "training_data": meta.training_data.model_dump(exclude={"path"}),
         "model": meta.model.model_dump(include={"chosen", "reason", "preset"}),
         "fast_path": scorer.fast_path,
+        "explanations": scorer.explains,
         "classes": meta.classes,
         "risk_class": meta.risk_class,
         "decision_threshold": scorer.threshold,

@@ -7,9 +7,11 @@ built per profile at run time, as real objects.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.profiles import Profile
@@ -156,22 +158,51 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
     }
 
 
+EXPLAIN_DESCRIPTION = (
+    "true: every answer carries its explanation, with the fields in favour too (a NEGADO "
+    "answer always carries the fields against)."
+)
+EXPLAIN_PARAMETER: dict[str, Any] = {
+    "name": "explain",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": EXPLAIN_DESCRIPTION,
+}
+_FLAG = TypeAdapter(bool)
+
+
+def explain_requested(request: Request) -> bool:
+    """The ``explain`` query parameter, read as FastAPI reads a boolean (a 422 naming it
+    when it is not one)."""
+    sent = request.query_params.get("explain")
+    if sent is None:
+        return False
+    try:
+        return _FLAG.validate_python(sent)
+    except ValidationError as error:
+        located = [detail | {"loc": ("query", "explain")} for detail in error.errors()]
+        raise RequestValidationError(located) from None
+
+
 async def _score_one(
-    context: RequestContext, state: ServiceState, read: ProfileBody
+    context: RequestContext, state: ServiceState, read: ProfileBody, explain: bool
 ) -> JSONResponse:
     """Decide one record on the event loop (a fraction of a millisecond, less than a thread
     hop costs) and answer once its audit record is on disk."""
     scorer = state.scorer_for(context, read.profile.name)
     sink = state.audit_sink()
     record = read.body.data  # type: ignore[attr-defined]
-    decided = decide(scorer, {0: record}, context, batch=False)
+    decided = decide(scorer, {0: record}, context, batch=False, explain=explain)
     await sink.record_on_loop(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     _count(state, scorer, decided)
     # Built as the response model says (a test holds the two together), sent as it is.
     return JSONResponse(_envelope(context, scorer) | decided.answers[0])
 
 
-async def _score_batch(context: RequestContext, state: ServiceState, read: ProfileBody) -> Response:
+async def _score_batch(
+    context: RequestContext, state: ServiceState, read: ProfileBody, explain: bool
+) -> Response:
     """A batch's answer, checked, decided and encoded in one worker thread (a thousand
     records never hold the event loop)."""
     scorer = state.scorer_for(context, read.profile.name)
@@ -180,12 +211,12 @@ async def _score_batch(context: RequestContext, state: ServiceState, read: Profi
     if len(items) > limit:
         raise PayloadTooLarge(f"At most {limit} records per batch; got {len(items)}.")
     async with state.batch_slot:
-        body = await run_in_threadpool(_batch_answer, context, state, scorer, items)
+        body = await run_in_threadpool(_batch_answer, context, state, scorer, items, explain)
     return Response(body, media_type="application/json")
 
 
 def _batch_answer(
-    context: RequestContext, state: ServiceState, scorer: Scorer, items: list[Any]
+    context: RequestContext, state: ServiceState, scorer: Scorer, items: list[Any], explain: bool
 ) -> bytes:
     """Validate each record on its own; decide the valid ones, list the others with their
     errors, in the batch's order; each refused record costs its share of the rate limit."""
@@ -198,7 +229,10 @@ def _batch_answer(
         for i, errors in checked.rejected.items()
     ]
     if checked.valid:
-        decided = decide_and_record(scorer, state.audit_sink(), checked.valid, context, batch=True)
+        sink = state.audit_sink()
+        decided = decide_and_record(
+            scorer, sink, checked.valid, context, batch=True, explain=explain
+        )
         _count(state, scorer, decided)
         results += [BatchItem(index=i, **decided.answers[k]) for k, i in enumerate(checked.valid)]
     answer = BatchResponse(
@@ -224,14 +258,15 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         response_model=PredictResponse,
         summary="Score one applicant",
         openapi_extra=documented_body(list(singles.values()), _examples(profiles))
-        | API_KEY_PARAMETER,
+        | {"parameters": [*API_KEY_PARAMETER["parameters"], EXPLAIN_PARAMETER]},
     )
     async def predict(request: Request) -> JSONResponse:
         # The dependencies' steps called directly: FastAPI's solving of them cost more than
         # the scoring. Authenticated first (the id goes into the context), then the body.
         context, state = context_of(request), state_of(request)
         authenticate(request, state, request.headers.get("x-api-key"))
-        return await _score_one(context, state, await read_single(request))
+        explain = explain_requested(request)
+        return await _score_one(context, state, await read_single(request), explain)
 
     @router.post(
         "/predict/batch",
@@ -244,8 +279,9 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         state: State,
         client: Client,  # authenticated first (the id goes into the context), then the body
         read: Annotated[ProfileBody, Depends(body_reader(batches, profiles, batch=True))],
+        explain: Annotated[bool, Query(description=EXPLAIN_DESCRIPTION)] = False,
     ) -> Response:
-        return await _score_batch(context, state, read)
+        return await _score_batch(context, state, read, explain)
 
     return router
 

@@ -146,6 +146,56 @@ DECISION_ID_DESCRIPTION = (
 )
 
 
+class Words(BaseModel):
+    """A text in the service's two languages."""
+
+    en: str
+    pt: str
+
+
+class Reason(BaseModel):
+    """One field's part in the decision."""
+
+    field: str = Field(description="The input field (its English name).")
+    label: Words = Field(description="The field's name for people.")
+    value: Any = Field(description="The value the client sent (null: not sent or unknown).")
+    contribution: float = Field(
+        description="What the field added to the risk log-odds (positive: towards refusal)."
+    )
+    message: Words = Field(description="What it means for the applicant.")
+
+
+EXPLANATION_DESCRIPTION = (
+    "Why: the served risk split exactly among the fields sent. `value` is the risk log-odds "
+    "(log P(risk class) minus the mean log-probability of the other classes; for two "
+    "classes, the log-odds of the risk class) of the probabilities answered; it equals "
+    "`base_value` (the model's average) plus every field's contribution: those listed and "
+    "`other_fields`. Contributions are exact SHAP values of the model's trees (LightGBM's "
+    "and CatBoost's, through the stack), a feature made from several fields shared equally "
+    "among them. Protected attributes are never model inputs, so never reasons; an "
+    "applicant of 62 or more is explained at the age they were scored at, and age is never "
+    "a reason against them. In every NEGADO answer (null if the model cannot be explained) "
+    "and with ?explain=true."
+)
+
+
+class Explanation(BaseModel):
+    """The reasons for one decision."""
+
+    explains: Literal["risk_log_odds"]
+    value: float = Field(description="The risk log-odds of the answer.")
+    base_value: float = Field(description="The model's expected risk log-odds.")
+    against: list[Reason] = Field(
+        description="The fields that pushed the risk up most, strongest first (at most 4)."
+    )
+    in_favour: list[Reason] | None = Field(
+        None,
+        description="With ?explain=true: the fields that pushed the risk down most, strongest "
+        "first (at most 4).",
+    )
+    other_fields: float = Field(description="The contributions of the fields not listed.")
+
+
 class ItemResult(BaseModel):
     """The answer for one applicant."""
 
@@ -169,6 +219,7 @@ class ItemResult(BaseModel):
         description="Inputs whose value lies outside the range the model was trained on: "
         "decided all the same, as at the edge of that range (see training_ranges in GET /model)."
     )
+    explanation: Explanation | None = Field(None, description=EXPLANATION_DESCRIPTION)
 
 
 TRAINING_DATA_DESCRIPTION = (
