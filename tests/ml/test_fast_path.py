@@ -20,7 +20,7 @@ from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.dataset_cleaning import labels
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
 from credit_scoring.ml.compiled_trees import compile_lightgbm
-from credit_scoring.ml.fast_model import lightgbm_in, representative_ages
+from credit_scoring.ml.fast_model import lightgbm_in, representative_ages, risk_log_odds
 from credit_scoring.ml.models import catboost, lightgbm, serving_pipeline
 from credit_scoring.ml.scorer import Scorer, check_examples
 from credit_scoring.ml.stacking import StackedEnsemble
@@ -123,6 +123,17 @@ def _check_parity(
     assert np.abs(from_records - reference).max() <= TOLERANCE
     one = scorer.score_records(_records(canonical.iloc[:1])).proba
     assert np.abs(one - reference[:1]).max() <= TOLERANCE
+    _check_explanations_add_up(scorer, canonical, reference)
+
+
+def _check_explanations_add_up(scorer: Scorer, canonical: pd.DataFrame, proba: np.ndarray) -> None:
+    """The reasons' base value plus every field's contribution is the risk log-odds of the
+    probabilities served (the elderly's at the age chosen for them), row by row."""
+    explained = scorer.explain({name: canonical[name].to_numpy() for name in canonical})
+    assert explained is not None, scorer.explains
+    total = explained.base + explained.contributions.sum(axis=1)
+    quantity = risk_log_odds(proba, scorer.profile.risk_index)
+    assert np.abs(total - quantity).max() <= TOLERANCE
 
 
 @pytest.mark.slow
