@@ -8,6 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from credit_scoring.cli import app
+from credit_scoring.profiles import CREDIT_SCORE
 
 runner = CliRunner()
 
@@ -38,6 +39,24 @@ def test_score_runs_and_reports_bad_input(
     assert failed.exit_code == 2
     assert "missing columns: Age, Annual_Income" in failed.output
     assert "unexpected columns: a, b" in failed.output
+
+
+def test_score_explain_adds_each_rows_reasons(
+    trained_dir: Path, raw_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "explained.csv"
+    arguments = ["score", "--model", str(trained_dir), "--input", str(raw_file)]
+    result = runner.invoke(app, [*arguments, "--output", str(output), "--explain"])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(output, keep_default_na=False)
+    parts = [f"reason_{k}_contribution" for k in range(1, 5)]
+    assert {"risk_log_odds", "base_value", "reason_1", *parts} <= set(scored.columns)
+    listed = scored[scored["reason_1"] != ""]
+    assert len(listed) > len(scored) / 2
+    assert set(listed["reason_1"]) <= set(CREDIT_SCORE.model_input_names)
+    strength = listed[parts[0]].astype(float)
+    following = pd.to_numeric(listed[parts[1]], errors="coerce").fillna(0.0)
+    assert (strength > 0).all() and (strength >= following).all()
 
 
 def test_train_rejects_an_unknown_preset(raw_file: Path) -> None:

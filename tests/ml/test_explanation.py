@@ -89,7 +89,9 @@ def _brute_force(tree: dict[str, Any], leaf: int) -> dict[int, float]:
     n = len(players)
     return {
         i: sum(
-            factorial(len(s)) * factorial(n - len(s) - 1) / factorial(n)
+            factorial(len(s))
+            * factorial(n - len(s) - 1)
+            / factorial(n)
             * (expected(set(s) | {i}) - expected(set(s)))
             for r in range(n)
             for s in combinations([j for j in players if j != i], r)
@@ -107,7 +109,9 @@ def test_oblivious_tables_are_the_exact_shapley_values_when_a_feature_repeats() 
     model = _catboost(X, y)
     exported = _exported(model)["oblivious_trees"]
     repeated = [
-        k for k, t in enumerate(exported) if len({s["float_feature_index"] for s in t["splits"]}) < 4
+        k
+        for k, t in enumerate(exported)
+        if len({s["float_feature_index"] for s in t["splits"]}) < 4
     ]
     assert repeated, "the data should make a tree split twice on feature 0"
     tree = exported[repeated[0]]

@@ -103,7 +103,9 @@ class Explanations:
         return columns
 
     def _may_count_against(self, index: int, field: int) -> bool:
-        return not (self.age_protected[index] and self.fields[field] == self.profile.elderly_age_input)
+        return not (
+            self.age_protected[index] and self.fields[field] == self.profile.elderly_age_input
+        )
 
     def _reason(
         self, index: int, field: int, values: Mapping[str, Any], *, raises: bool

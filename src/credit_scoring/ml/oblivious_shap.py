@@ -103,15 +103,14 @@ def _phi_tables(
     slots, dims), and each tree's expected value (trees, dims)."""
     trees, depth = slots.shape
     leaves = 1 << depth
-    bits = (np.arange(leaves)[:, None] >> np.arange(depth)) & 1  # (leaves, levels)
-    ratios = _cover_ratios(weights, bits)  # (trees, leaves, levels)
+    ratios = _cover_ratios(weights, depth)  # (trees, leaves, levels)
     played = np.array([len(np.unique(row)) for row in slots])
     coalitions = 1 << depth  # masks over slots; those naming a missing slot weigh zero
     expected = np.empty((coalitions, trees, leaves, values.shape[-1]))
     for mask in range(coalitions):
         inside = (mask >> slots) & 1 == 1  # (trees, levels): the level's feature is known
         reach = np.where(inside[:, None, :], 1.0, ratios).prod(axis=2)  # (trees, leaves)
-        expected[mask] = _known_sum(reach[..., None] * values, inside, bits)
+        expected[mask] = _known_sum(reach[..., None] * values, inside)
     phi = np.zeros((trees, leaves, depth, values.shape[-1]))
     for slot in range(depth):
         for mask in range(coalitions):
@@ -123,14 +122,14 @@ def _phi_tables(
     return phi, expected[0, :, 0]
 
 
-def _cover_ratios(weights: np.ndarray, bits: np.ndarray) -> np.ndarray:
+def _cover_ratios(weights: np.ndarray, depth: int) -> np.ndarray:
     """The share of its parent's training weight each node on a leaf's path holds, level by
     level from the root (CatBoost's last split) down: (trees, leaves, levels)."""
     trees, leaves = weights.shape
-    ratios = np.ones((trees, leaves, bits.shape[1]))
+    ratios = np.ones((trees, leaves, depth))
     offsets = (np.arange(trees) * leaves)[:, None]
     parent = np.broadcast_to(weights.sum(axis=1, keepdims=True), (trees, leaves))
-    for level in reversed(range(bits.shape[1])):
+    for level in reversed(range(depth)):
         node = (np.arange(leaves) >> level)[None, :] + offsets  # the leaf's node below it
         cover = np.bincount(node.ravel(), weights.ravel(), trees * leaves)[node]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -139,7 +138,7 @@ def _cover_ratios(weights: np.ndarray, bits: np.ndarray) -> np.ndarray:
     return ratios
 
 
-def _known_sum(weighted: np.ndarray, inside: np.ndarray, bits: np.ndarray) -> np.ndarray:
+def _known_sum(weighted: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """For each tree and leaf X: the sum of ``weighted`` over the leaves that agree with X
     on the known levels (``inside``)."""
     trees, leaves, dims = weighted.shape
@@ -150,7 +149,8 @@ def _known_sum(weighted: np.ndarray, inside: np.ndarray, bits: np.ndarray) -> np
         [np.bincount(flat.ravel(), weighted[..., d].ravel(), trees * leaves) for d in range(dims)],
         axis=-1,
     )
-    return sums[flat]
+    known_sums: np.ndarray = sums[flat]
+    return known_sums
 
 
 def _shapley_weight(mask: int, slot: int, played: np.ndarray) -> np.ndarray:

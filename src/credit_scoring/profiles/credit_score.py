@@ -290,6 +290,7 @@ INPUTS: tuple[InputColumn, ...] = (
     ),
 )
 
+
 def _reasons(raises: tuple[str, str], lowers: tuple[str, str]) -> Reasons:
     return Reasons(Label(*raises), Label(*lowers))
 
@@ -309,7 +310,9 @@ REASONS: dict[str, Reasons] = {
         ("Low monthly take-home salary", "Salário líquido mensal baixo"),
         ("Sufficient monthly take-home salary", "Salário líquido mensal suficiente"),
     ),
-    "Num_Bank_Accounts": neutral_reasons(Label("Number of bank accounts held", "Quantidade de contas bancárias")),
+    "Num_Bank_Accounts": neutral_reasons(
+        Label("Number of bank accounts held", "Quantidade de contas bancárias")
+    ),
     "Num_Credit_Card": _reasons(
         ("Many credit cards held", "Muitos cartões de crédito"),
         ("Few credit cards held", "Poucos cartões de crédito"),
@@ -331,7 +334,9 @@ REASONS: dict[str, Reasons] = {
         ("Frequent late payments", "Atrasos frequentes nos pagamentos"),
         ("Few late payments", "Poucos atrasos nos pagamentos"),
     ),
-    "Changed_Credit_Limit": neutral_reasons(Label("Change of the credit limit", "Variação do limite de crédito")),
+    "Changed_Credit_Limit": neutral_reasons(
+        Label("Change of the credit limit", "Variação do limite de crédito")
+    ),
     "Num_Credit_Inquiries": _reasons(
         ("Many recent credit inquiries", "Muitas consultas de crédito recentes"),
         ("Few recent credit inquiries", "Poucas consultas de crédito recentes"),
@@ -372,7 +377,9 @@ REASONS: dict[str, Reasons] = {
         ("Occupation with more observed risk", "Ocupação com mais risco observado"),
         ("Occupation with less observed risk", "Ocupação com menos risco observado"),
     ),
-    "Payment_Behaviour": neutral_reasons(Label("Spending and payment pattern", "Padrão de gastos e pagamentos")),
+    "Payment_Behaviour": neutral_reasons(
+        Label("Spending and payment pattern", "Padrão de gastos e pagamentos")
+    ),
 }
 
 

@@ -42,7 +42,9 @@ class CreditScoreFeatures(FeatureEncoder):
         found: dict[str, tuple[str, ...]] = {}
         for column in self.profile.inputs:
             if column.kind is LOAN_LIST:
-                found |= {loan_feature_name(column.name, k): (column.name,) for k in column.categories}
+                found |= {
+                    loan_feature_name(column.name, k): (column.name,) for k in column.categories
+                }
             elif column.name == "Payment_Behaviour":
                 found |= {f"{column.name}_{part}": (column.name,) for part in BEHAVIOUR_PARTS}
             else:
