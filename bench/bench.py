@@ -35,6 +35,7 @@ from budgets import (
     Figure,
     batch_figures,
     drift_figures,
+    explanation_figures,
     figures_json,
     latency_figures,
     print_report,
@@ -94,6 +95,7 @@ def figures_of(measured: dict[str, Any]) -> list[Figure]:
     starts: list[float] = measured["starts"]
     return [
         *latency_figures(runs["service"]),
+        *explanation_figures(runs["service"]),
         *ratio_figures(runs),
         *server_figures(starts, statistics.median(starts), runs["service"]),
         *batch_figures(measured["batch"], measured["cli"]),

@@ -38,6 +38,7 @@ class ServerRun:
     memory_mb: dict[str, float] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
     loads: dict[str, dict[int, Load]] = field(default_factory=dict)
+    explained: dict[str, Load] = field(default_factory=dict)  # ?explain=true at c=1
 
     def as_json(self) -> dict[str, Any]:
         """The figures for the JSON report."""
@@ -49,6 +50,7 @@ class ServerRun:
                 body: {str(c): load.as_json() for c, load in by_c.items()}
                 for body, by_c in self.loads.items()
             },
+            "explained_c1": {body: load.as_json() for body, load in self.explained.items()},
         }
 
 
@@ -77,14 +79,21 @@ def rounded(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
-def drive(server: Server, bodies: dict[str, Path], options: Options, run: ServerRun) -> None:
-    """Check each body's answer, then load the server with it at each concurrency."""
+def drive(
+    server: Server, bodies: dict[str, Path], options: Options, run: ServerRun, explains: bool
+) -> None:
+    """Check each body's answer, then load the server with it at each concurrency (and, when
+    the server ``explains``, at concurrency 1 asking for the reasons)."""
+    target = f"{server.url}/predict"
     for key, body in bodies.items():
         run.answers[key] = answer_of(server.url, body)
         print(f"  {server.name} {key}: 200, {run.answers[key]}", flush=True)
-        run.loads[key] = {c: measure(server.url, body, c, options) for c in CONCURRENCIES}
+        run.loads[key] = {c: measure(target, body, c, options) for c in CONCURRENCIES}
         for c, load in run.loads[key].items():
             print(f"    c={c}: {load.requests_per_second:,.0f} req/s, p50 {load.p50_ms:.2f} ms")
+        if explains:
+            run.explained[key] = measure(f"{target}?explain=true", body, 1, options)
+            print(f"    c=1 ?explain=true: p50 {run.explained[key].p50_ms:.2f} ms", flush=True)
 
 
 def startup_seconds(models: Path, runs: int) -> list[float]:
@@ -103,7 +112,7 @@ def service_run(models: Path, bodies: dict[str, Path], options: Options) -> Serv
     run = ServerRun("service")
     with running(partial(service_launch, models)) as server:
         run.ready_seconds = server.ready_seconds
-        drive(server, bodies, options, run)
+        drive(server, bodies, options, run, explains=True)
         run.memory_mb = worker_memory_mb(server)
     return run
 
@@ -115,7 +124,7 @@ def plain_run(artifacts: dict[str, Path], bodies: dict[str, Path], options: Opti
         mine = {key: path for key, path in bodies.items() if key.startswith(f"{profile}/")}
         with running(partial(plain_launch, directory)) as server:
             run.ready_seconds = max(run.ready_seconds, server.ready_seconds)
-            drive(server, mine, options, run)
+            drive(server, mine, options, run, explains=False)
             memory = worker_memory_mb(server)
         run.memory_mb = {name: max(run.memory_mb.get(name, 0), mb) for name, mb in memory.items()}
     return run
@@ -126,7 +135,7 @@ def floor_run(bodies: dict[str, Path], options: Options) -> ServerRun:
     run = ServerRun("floor")
     with running(floor_launch) as server:
         run.ready_seconds = server.ready_seconds
-        drive(server, bodies, options, run)
+        drive(server, bodies, options, run, explains=False)
         run.memory_mb = worker_memory_mb(server)
     return run
 

@@ -63,8 +63,10 @@ def wrk_binary() -> str:
     return found
 
 
-def wrk_command(url: str, body: Path, connections: int, seconds: float, threads: int) -> list[str]:
-    """wrk posting ``body`` to ``url``/predict at ``connections`` for ``seconds``."""
+def wrk_command(
+    target: str, body: Path, connections: int, seconds: float, threads: int
+) -> list[str]:
+    """wrk posting ``body`` to ``target`` (a /predict URL) at ``connections`` for ``seconds``."""
     return [
         wrk_binary(),
         f"--threads={min(threads, connections)}",
@@ -73,7 +75,7 @@ def wrk_command(url: str, body: Path, connections: int, seconds: float, threads:
         "--timeout=10s",
         "--latency",
         f"--script={LUA.relative_to(ROOT)}",
-        f"{url}/predict",
+        target,
         "--",
         str(body),
         KEY,
@@ -89,11 +91,11 @@ def wrk_once(command: list[str]) -> WrkRun:
     return WrkRun(**json.loads(lines[-1][len(MARK) :]))
 
 
-def measure(url: str, body: Path, connections: int, options: Options) -> Load:
+def measure(target: str, body: Path, connections: int, options: Options) -> Load:
     """A warm-up (uncounted but for its failures), then ``options.runs`` runs; medians."""
-    warmup = wrk_command(url, body, connections, options.warmup, options.threads)
+    warmup = wrk_command(target, body, connections, options.warmup, options.threads)
     first = wrk_once(warmup) if options.warmup > 0 else None
-    command = wrk_command(url, body, connections, options.seconds, options.threads)
+    command = wrk_command(target, body, connections, options.seconds, options.threads)
     runs = [wrk_once(command) for _ in range(options.runs)]
     counted = runs + ([first] if first else [])
     return Load(

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from credit_scoring.service.schemas import PredictResponse
+from credit_scoring.service.schemas import REFUSAL_EXAMPLE, PredictResponse
 from tests.helpers import HEADERS, make_settings
 
 
@@ -85,6 +85,20 @@ def test_a_bad_explain_flag_is_a_422_naming_it(
     response = client.post(path, json=body, headers=HEADERS)
     assert response.status_code == 422
     assert response.json()["fields"][0]["field"] == "query.explain"
+
+
+def test_docs_show_a_refusal_with_reasons_that_add_up(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    answer = spec["paths"]["/predict"]["post"]["responses"]["200"]["content"]
+    example = answer["application/json"]["examples"]["refusal"]["value"]
+    assert example == REFUSAL_EXAMPLE
+    PredictResponse.model_validate(example)
+    explanation = example["explanation"]
+    parts = [reason["contribution"] for reason in explanation["against"]]
+    total = explanation["base_value"] + sum(parts) + explanation["other_fields"]
+    assert total == pytest.approx(explanation["value"], abs=1e-4)
+    query = spec["paths"]["/predict"]["post"]["parameters"]
+    assert "explain" in [parameter["name"] for parameter in query]
 
 
 def test_the_model_says_how_it_is_explained(client: TestClient) -> None:

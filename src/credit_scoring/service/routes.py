@@ -33,6 +33,7 @@ from credit_scoring.service.schemas import (
     BatchResponse,
     ErrorResponse,
     FeedbackResponse,
+    REFUSAL_EXAMPLE,
     PredictResponse,
     RejectedItem,
     feedback_request_model,
@@ -158,6 +159,10 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
     }
 
 
+REFUSAL_EXAMPLE_DOC = {
+    "summary": "A refusal and its reasons (a quick credit_score model)",
+    "value": REFUSAL_EXAMPLE,
+}
 EXPLAIN_DESCRIPTION = (
     "true: every answer carries its explanation, with the fields in favour too (a NEGADO "
     "answer always carries the fields against)."
@@ -256,6 +261,9 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     @router.post(
         "/predict",
         response_model=PredictResponse,
+        responses={
+            200: {"content": {"application/json": {"examples": {"refusal": REFUSAL_EXAMPLE_DOC}}}}
+        },
         summary="Score one applicant",
         openapi_extra=documented_body(list(singles.values()), _examples(profiles))
         | {"parameters": [*API_KEY_PARAMETER["parameters"], EXPLAIN_PARAMETER]},

@@ -246,6 +246,74 @@ class PredictResponse(Envelope, ItemResult):
     """POST /predict answer."""
 
 
+def _reason(
+    field: str, label: tuple[str, str], value: Any, part: float, says: tuple[str, str]
+) -> Any:
+    return {
+        "field": field,
+        "label": dict(zip(("en", "pt"), label)),
+        "value": value,
+        "contribution": part,
+        "message": dict(zip(("en", "pt"), says)),
+    }
+
+
+# A refusal as the service answered it (a quick credit_score model), for /docs.
+REFUSAL_EXAMPLE: dict[str, Any] = {
+    "request_id": "ec8e79e0ce934fd4976e883573979ec9",
+    "model_version": "credit_score-20261201T104312-1a1c790",
+    "version": "credit_score-20261201T104312-1a1c790",
+    "profile": "credit_score",
+    "decision_threshold": 0.2,
+    "training_data": "synthetic",
+    "decision_id": "credit_score-n-885117bff623417ba0c7597f6e578193",
+    "prediction": 1,
+    "credit_class": "Standard",
+    "probabilities": {"Poor": 0.2313, "Standard": 0.7589, "Good": 0.0098},
+    "risk_probability": 0.2313,
+    "decision": "NEGADO",
+    "score": 0.2313,
+    "label": 1,
+    "outside_training_range": [],
+    "explanation": {
+        "explains": "risk_log_odds",
+        "value": 0.9873,
+        "base_value": -0.3951,
+        "against": [
+            _reason(
+                "Delay_from_due_date",
+                ("Average days of delay after the due date", "Dias médios de atraso"),
+                45,
+                1.782,
+                ("Payments made long after the due date", "Pagamentos muito depois do vencimento"),
+            ),
+            _reason(
+                "Outstanding_Debt",
+                ("Outstanding debt", "Dívida pendente"),
+                4000.0,
+                1.4551,
+                ("High outstanding debt", "Dívida pendente alta"),
+            ),
+            _reason(
+                "Credit_Mix",
+                ("Mix of credits held", "Mix de crédito"),
+                "Bad",
+                1.1919,
+                ("Weak mix of credits", "Mix de crédito fraco"),
+            ),
+            _reason(
+                "Num_of_Delayed_Payment",
+                ("Payments delayed", "Pagamentos atrasados"),
+                20,
+                0.733,
+                ("Frequent late payments", "Atrasos frequentes nos pagamentos"),
+            ),
+        ],
+        "other_fields": -3.7796,
+    },
+}
+
+
 class BatchItem(ItemResult):
     """A decided record of a batch, with its position in the request."""
 
