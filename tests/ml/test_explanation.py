@@ -18,7 +18,7 @@ from catboost import CatBoostClassifier, Pool
 from credit_scoring.ml.artifact import Artifact, load_artifact
 from credit_scoring.ml.boosters import CatBoostTrees, _exported
 from credit_scoring.ml.dataset_cleaning import labels
-from credit_scoring.ml.explanation import TOP_REASONS
+from credit_scoring.ml.explanation import TOP_REASONS, source_matrix
 from credit_scoring.ml.fast_model import risk_log_odds
 from credit_scoring.ml.models import serving_pipeline
 from credit_scoring.ml.oblivious_shap import ObliviousShap
@@ -268,3 +268,14 @@ def test_an_answer_lists_at_most_four_reasons_and_adds_up(artifact: Artifact) ->
         total = answer["base_value"] + sum(r["contribution"] for r in listed)
         assert total + answer["other_fields"] == pytest.approx(answer["value"], abs=TOLERANCE)
         assert answer["value"] == pytest.approx(quantity[index], abs=TOLERANCE)
+
+
+def test_a_feature_made_from_a_protected_attribute_stops_the_reasons() -> None:
+    """card_default's features read no protected attribute; one that did could not be
+    mapped to a model input, and the reasons would refuse to start."""
+    fields = CARD_DEFAULT.model_input_names
+    assert "SEX" not in fields and "MARRIAGE" not in fields
+    with pytest.raises(ValueError, match="SEX"):
+        source_matrix({"sex_code": ("SEX",)}, ["sex_code"], fields)
+    shares = source_matrix({"ratio": ("BILL_AMT1", "LIMIT_BAL")}, ["ratio"], fields)
+    assert shares.sum() == pytest.approx(1.0) and shares.max() == pytest.approx(0.5)

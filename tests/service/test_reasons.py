@@ -51,6 +51,8 @@ def test_a_refusal_carries_its_reasons_in_the_answer_and_the_audit(
     PredictResponse.model_validate(answer)
     audited = _spooled(settings)[answer["decision_id"]]
     assert audited["outputs"]["explanation"] == explanation
+    counted = f'credit_refusal_reasons_total{{field="{first["field"]}",profile="credit_score"}}'
+    assert counted in app.get("/metrics").text
 
 
 def test_an_approval_is_explained_only_when_asked(

@@ -1,7 +1,9 @@
 """The served model step, evaluated on a float feature matrix with the native boosters: a
 booster, the stack (a few numpy operations over its bases) and the elderly rule (with the
 ages that can change an answer, not all of them). Built from the fitted objects of the
-artifact's Pipeline, so it computes what they compute.
+artifact's Pipeline, so it computes what they compute. Each form also explains its answer
+(``explain``): the risk log-odds of its probabilities as the boosters' SHAP values read
+through the stack's linear meta-model (``ml.explanation``).
 
 The elderly rule (``ml.fair_lending.ElderlyNotScoredDown``) scores an applicant of 62 or more
 at every whole age of a grid and keeps the lowest risk. The trees read age only through

@@ -147,6 +147,12 @@ class Metrics:
             buckets=tuple(i / 10 for i in range(1, 11)),
             registry=self.registry,
         )
+        self.refusal_reasons = Counter(
+            "credit_refusal_reasons_total",
+            "NEGADO decisions by their principal reason (the field that pushed the risk up most)",
+            ["profile", "field"],
+            registry=self.registry,
+        )
         self.invalid_fields = Counter(
             "credit_validation_failures_total",
             "Rejected fields",
@@ -205,6 +211,13 @@ class Metrics:
         for credit_class, decision, risk in zip(classes, decisions, risks):
             self.predictions.labels(profile, credit_class, decision).inc()
             self.risk.labels(profile).observe(risk)
+
+    def observe_reasons(self, profile: str, answers: Iterable[dict[str, Any]]) -> None:
+        """Count each refusal's principal reason (its first field against)."""
+        for answer in answers:
+            explanation = answer.get("explanation")
+            if answer["decision"] == Decision.NEGADO and explanation and explanation["against"]:
+                self.refusal_reasons.labels(profile, explanation["against"][0]["field"]).inc()
 
     def observe_feedback(self, profile: str, decision: Decision | None, risk: bool) -> None:
         """Count one outcome by the decision it judges."""

@@ -78,6 +78,7 @@ def _count(state: ServiceState, scorer: Scorer, decided: Decided) -> None:
     state.metrics.observe_decisions(
         scorer.profile.name, scored.credit_class, scored.decision, scored.risk_probability
     )
+    state.metrics.observe_reasons(scorer.profile.name, decided.answers)
     window = state.drift.get(scorer.profile.name)
     if window is not None:
         window.add(decided.columns)
