@@ -49,7 +49,9 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compo
 format: install ## format the code with black
 	$(BIN)/black src tests bench
 
-test: install ## run the whole test suite (fast tests and marked slower suites)
+test: install ## run the whole test suite (fast tests and marked slower suites; installs Debian's chromium for the browser tests)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null)
 	$(BIN)/pytest -q
 
 bench: install ## measure the DESIGN budgets: wrk on the service, a plain server and a floor; batch; CLI (needs a model)

@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
-from credit_scoring.service.schemas import REFUSAL_EXAMPLE, PredictResponse
+from credit_scoring.service.openapi_examples import REFUSAL_EXAMPLE
+from credit_scoring.service.schemas import PredictResponse
 from tests.helpers import HEADERS, make_settings
 
 
@@ -92,7 +93,7 @@ def test_a_bad_explain_flag_is_a_422_naming_it(
 def test_docs_show_a_refusal_with_reasons_that_add_up(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     answer = spec["paths"]["/predict"]["post"]["responses"]["200"]["content"]
-    example = answer["application/json"]["examples"]["refusal"]["value"]
+    example = answer["application/json"]["examples"]["credit_score_refusal"]["value"]
     assert example == REFUSAL_EXAMPLE
     PredictResponse.model_validate(example)
     explanation = example["explanation"]

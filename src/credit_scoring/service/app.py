@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from credit_scoring.ml.artifact import ArtifactError, load_artifact, models_under
 from credit_scoring.ml.scorer import Scorer, ScorerError, check_examples
 from credit_scoring.profiles import PROFILES, Profile
+from credit_scoring.service.docs import add_docs
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.object_store import object_store
 from credit_scoring.service.auth import KeyRing, RateLimiter
@@ -137,6 +138,9 @@ def _lifespan(state: ServiceState) -> Callable[[FastAPI], AbstractAsyncContextMa
     return lifespan
 
 
+OPENAPI_URL = "/openapi.json"
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for every profile; its lifespan loads each model found once (503 on
     a profile's predictions while its model is not loaded)."""
@@ -156,14 +160,16 @@ def create_app(settings: Settings) -> FastAPI:
         version="1.0",
         description="Scores credit applicants: class, probabilities and decision.",
         lifespan=_lifespan(state),
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
-        openapi_url="/openapi.json" if docs else None,
+        docs_url=None,  # served by add_docs, with their assets
+        redoc_url=None,
+        openapi_url=OPENAPI_URL if docs else None,
         # No redirect to the slashless path: Starlette builds it from the client's Host
         # header, which would send a client anywhere it names.
         redirect_slashes=False,
     )
     app.state.service = state
+    if docs:
+        add_docs(app, OPENAPI_URL)
     install_error_handlers(app, profiles)
     include_routes(app, profiles, default=next(iter(state.models), profiles[0].name))
     app.add_middleware(

@@ -33,7 +33,6 @@ from credit_scoring.service.schemas import (
     BatchResponse,
     ErrorResponse,
     FeedbackResponse,
-    REFUSAL_EXAMPLE,
     PredictResponse,
     RejectedItem,
     feedback_request_model,
@@ -41,6 +40,15 @@ from credit_scoring.service.schemas import (
     request_models,
 )
 from credit_scoring.service.model_info import model_description
+from credit_scoring.service.openapi_examples import (
+    BATCH_EXAMPLE,
+    ERROR_EXAMPLES,
+    NOT_READY_EXAMPLE,
+    READY_EXAMPLE,
+    feedback_answer_example,
+    feedback_example,
+    refusal_examples,
+)
 from credit_scoring.service.request_body import (
     ProfileBody,
     ProfileChooser,
@@ -54,7 +62,7 @@ from credit_scoring.service.request_context import (
     context_of,
 )
 from credit_scoring.service.state import (
-    API_KEY_DESCRIPTION,
+    API_KEY_SECURITY,
     Client,
     ServiceState,
     State,
@@ -62,14 +70,27 @@ from credit_scoring.service.state import (
     state_of,
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "The body is empty or not JSON."},
-    401: {"model": ErrorResponse, "description": "Missing or invalid x-api-key."},
-    413: {"model": ErrorResponse, "description": "Body or batch too large."},
-    422: {"model": ErrorResponse, "description": "Fields missing, unknown, or invalid."},
-    429: {"model": ErrorResponse, "description": "Rate limit exceeded; see Retry-After."},
-    503: {"model": ErrorResponse, "description": "The model is not loaded."},
+ERROR_DESCRIPTIONS = {
+    400: "The body is empty or not JSON.",
+    401: "Missing or invalid x-api-key.",
+    413: "Body or batch too large.",
+    422: "Fields missing, unknown, or invalid.",
+    429: "Rate limit exceeded; see Retry-After.",
+    503: "The model is not loaded.",
 }
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "model": ErrorResponse,
+        "description": description,
+        "content": {"application/json": {"example": ERROR_EXAMPLES[status]}},
+    }
+    for status, description in ERROR_DESCRIPTIONS.items()
+}
+
+
+def _answer_examples(examples: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """A route's 200 answer with these named examples."""
+    return {200: {"content": {"application/json": {"examples": examples}}}}
 
 
 def _count(state: ServiceState, scorer: Scorer, decided: Decided) -> None:
@@ -100,7 +121,11 @@ def probe_router() -> APIRouter:
     """Liveness and readiness, open to everyone (details to clients); metrics to its token."""
     router = APIRouter(tags=["probes"])
 
-    @router.get("/health", summary="The process is alive")
+    @router.get(
+        "/health",
+        summary="The process is alive",
+        responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+    )
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
@@ -124,8 +149,12 @@ def probe_router() -> APIRouter:
             " one counts against the address like any failed key)."
         ),
         responses={
+            200: {"content": {"application/json": {"example": READY_EXAMPLE}}},
             429: {"model": ErrorResponse, "description": "Too many failed keys from here."},
-            503: {"description": "Not ready; the reasons say why."},
+            503: {
+                "description": "Not ready; the reasons say why.",
+                "content": {"application/json": {"example": NOT_READY_EXAMPLE}},
+            },
         },
     )
     async def ready(request: Request, state: State) -> JSONResponse:
@@ -137,19 +166,15 @@ def probe_router() -> APIRouter:
     return router
 
 
-# The x-api-key header as the Client dependency documents it, for a route that
-# authenticates without it.
-API_KEY_PARAMETER: dict[str, Any] = {
-    "parameters": [
-        {
-            "name": "x-api-key",
-            "in": "header",
-            "required": False,
-            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "X-Api-Key"},
-            "description": API_KEY_DESCRIPTION,
+def _batch_examples(profiles: list[Profile]) -> dict[str, Example]:
+    """Each profile's seed bodies, two of each, as one batch per profile."""
+    return {
+        profile.name: {
+            "summary": f"{profile.name}: its seed bodies as a batch",
+            "value": {"data": [body["data"] for body in profile.examples.values()] * 2},
         }
-    ]
-}
+        for profile in profiles
+    }
 
 
 def _examples(profiles: list[Profile]) -> dict[str, Example]:
@@ -160,10 +185,6 @@ def _examples(profiles: list[Profile]) -> dict[str, Example]:
     }
 
 
-REFUSAL_EXAMPLE_DOC = {
-    "summary": "A refusal and its reasons (a quick credit_score model)",
-    "value": REFUSAL_EXAMPLE,
-}
 EXPLAIN_DESCRIPTION = (
     "true: every answer carries its explanation, with the fields in favour too (a NEGADO "
     "answer always carries the fields against)."
@@ -262,12 +283,10 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     @router.post(
         "/predict",
         response_model=PredictResponse,
-        responses={
-            200: {"content": {"application/json": {"examples": {"refusal": REFUSAL_EXAMPLE_DOC}}}}
-        },
+        responses=_answer_examples(refusal_examples(profiles)),
         summary="Score one applicant",
         openapi_extra=documented_body(list(singles.values()), _examples(profiles))
-        | {"parameters": [*API_KEY_PARAMETER["parameters"], EXPLAIN_PARAMETER]},
+        | {"parameters": [EXPLAIN_PARAMETER], "security": API_KEY_SECURITY},
     )
     async def predict(request: Request) -> JSONResponse:
         # The dependencies' steps called directly: FastAPI's solving of them cost more than
@@ -280,8 +299,11 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
     @router.post(
         "/predict/batch",
         response_model=BatchResponse,
+        responses=_answer_examples(
+            {"batch": {"summary": "One decided, one rejected", "value": BATCH_EXAMPLE}}
+        ),
         summary="Score many applicants",
-        openapi_extra=documented_body(list(batches.values())),
+        openapi_extra=documented_body(list(batches.values()), _batch_examples(profiles)),
     )
     async def predict_batch(
         context: Context,
@@ -324,7 +346,18 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
         "one of that profile's classes, whichever feedback route it comes by. Feedback named "
         "by a `request_id` is filed under this route's profile and matched to that profile's "
         "decisions when the audit log is exported.",
-        openapi_extra=documented_body([feedback_models[profile.name]]),
+        responses={
+            202: {"content": {"application/json": {"example": feedback_answer_example(profile)}}}
+        },
+        openapi_extra=documented_body(
+            [feedback_models[profile.name]],
+            {
+                "refusal_was_right": {
+                    "summary": "The applicant defaulted",
+                    "value": feedback_example(profile),
+                }
+            },
+        ),
     )
     async def feedback(
         request: Request,
