@@ -92,7 +92,8 @@ class HistoryAgeKind(ColumnKind):
                     "type": "string",
                     "pattern": r"^([0-9]|[1-4][0-9]) Years and ([0-9]|1[01]) Months$",
                 },
-            ]
+            ],
+            "x-entry": "years-and-months",  # a form asks for years and months
         }
         return Annotated[
             int, *limits(column), BeforeValidator(_history_months), WithJsonSchema(schema)

@@ -42,6 +42,10 @@ class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
 
 
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
 class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
 

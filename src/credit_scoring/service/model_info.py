@@ -3,9 +3,15 @@ threshold in force, and how the model is evaluated."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from credit_scoring.ml.scorer import Scorer
+
+
+def report_plots(scorer: Scorer) -> dict[str, Path]:
+    """The training report's plots beside the model, by name (``roc.png``...)."""
+    return {path.name: path for path in sorted(scorer.artifact.directory.glob("*.png"))}
 
 
 def model_description(scorer: Scorer) -> dict[str, Any]:
@@ -21,6 +27,7 @@ def model_description(scorer: Scorer) -> dict[str, Any]:
         "model": meta.model.model_dump(include={"chosen", "reason", "preset"}),
         "fast_path": scorer.fast_path,
         "explanations": scorer.explains,
+        "report_plots": list(report_plots(scorer)),
         "classes": meta.classes,
         "risk_class": meta.risk_class,
         "decision_threshold": scorer.threshold,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from credit_scoring.profiles.kinds import choices
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audited_scoring import Decided, decide, decide_and_record
 from credit_scoring.service.errors import (
+    NotFound,
     PayloadTooLarge,
     request_id_of,
 )
@@ -39,7 +40,7 @@ from credit_scoring.service.schemas import (
     record_model,
     request_models,
 )
-from credit_scoring.service.model_info import model_description
+from credit_scoring.service.model_info import model_description, report_plots
 from credit_scoring.service.openapi_examples import (
     BATCH_EXAMPLE,
     ERROR_EXAMPLES,
@@ -385,6 +386,19 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
     )
     async def model(context: Context, state: State, client: Client) -> dict[str, Any]:
         return model_description(state.scorer_for(context, profile.name))
+
+    @router.get(
+        "/model/plots/{name}",
+        summary=f"A plot of the {profile.name} model's training report (names: report_plots "
+        "in /model)",
+        response_class=FileResponse,
+        responses={200: {"content": {"image/png": {}}}, 404: {"model": ErrorResponse}},
+    )
+    async def plot(name: str, context: Context, state: State, client: Client) -> FileResponse:
+        found = report_plots(state.scorer_for(context, profile.name)).get(name)
+        if found is None:
+            raise NotFound(f"No plot {name[:64]!r}; report_plots in /model lists them.")
+        return FileResponse(found, media_type="image/png")
 
     return router
 

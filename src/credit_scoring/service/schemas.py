@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
+    JsonValue,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,10 +23,13 @@ from credit_scoring.profiles.kinds import choices
 
 
 def _field(column: InputColumn) -> tuple[Any, Any]:
-    info = Field(
+    label: JsonValue = {"en": column.label.en, "pt": column.label.pt} if column.label else None
+    info: Any = Field(
         default=... if column.required else None,
         validation_alias=AliasChoices(*column.names),
         description=column.description + ("" if column.required else " (optional)"),
+        # for forms (the analysts' app): the field's name for people, and its other name
+        json_schema_extra={"x-label": label, "x-alias": column.alias},
     )
     kind = column.kind.field_type(column)
     return (kind if column.required else kind | None, info)
