@@ -12,8 +12,9 @@ RAW_REAL := data/raw/credit_score/train.csv
 RAW_SYNTH := data/raw/credit_score/synthetic_train.csv
 MODELS := src/models
 PORT ?= 8000
+UI_PORT ?= 8501
 
-.PHONY: help run install lint format test bench data train train-quick score clean
+.PHONY: help run ui install lint format test bench data train train-quick score clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +23,10 @@ run: install ## set up (data, a quick model per profile if none), start SeaweedF
 	@[ -f $(RAW_REAL) ] || [ -f $(RAW_SYNTH) ] || $(MAKE) --no-print-directory data
 	$(BIN)/credit-scoring ensure-models --preset quick
 	$(BIN)/credit-scoring run-local --port $(PORT)
+
+ui: install ## the analysts' app on port 8501 (Streamlit), calling the API that make run serves
+	STREAMLIT_BROWSER_GATHER_USAGE_STATS=false CREDIT_UI_API_URL=http://127.0.0.1:$(PORT) \
+		$(BIN)/streamlit run src/credit_scoring/ui/app.py --server.port $(UI_PORT) --server.headless true
 
 $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +41,7 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compo
 	$(BIN)/black --check src tests bench scripts
 	$(BIN)/flake8 src tests bench scripts
 	$(BIN)/mypy src bench scripts
-	$(BIN)/hadolint Dockerfile
+	$(BIN)/hadolint Dockerfile Dockerfile.ui
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -100,5 +100,5 @@ def test_the_model_page_shows_metrics_and_plots(app: AppTest) -> None:
     assert not app.exception, app.exception
     kinds = [getattr(node, "type", "") for node in app.main]
     assert kinds.count("image") == 4  # the training report's four plots
-    assert app.metric[0].value.startswith(("credit_score-", "card_default-"))
+    assert "`credit_score-" in _text(app)  # the version in service
     assert len(app.dataframe[0].value) > 5  # the test metrics

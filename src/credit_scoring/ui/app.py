@@ -132,14 +132,20 @@ def decide_page(client: ApiClient, spec: dict[str, Any], language: str) -> None:
             fill(profile, fields, record)
             st.rerun()
     errors: dict[str, str] = st.session_state.get(f"errors.{profile}", {})
-    with st.form(f"form.{profile}"):
-        values = {f.name: widget(f, profile, language, errors.get(f.name)) for f in fields}
+    form_side, answer_side = st.columns([3, 2], gap="large")
+    with form_side, st.form(f"form.{profile}"):
+        halves = st.columns(2)
+        values = {}
+        for index, field in enumerate(fields):
+            with halves[index % 2]:
+                values[field.name] = widget(field, profile, language, errors.get(field.name))
         submitted = st.form_submit_button(text("submit", language), type="primary")
-    if submitted:
-        submit(client, profile, record_of(fields, values), language)
-    answer = st.session_state.get(f"answer.{profile}")
-    if answer is not None:
-        card(answer, language)
+    with answer_side:
+        if submitted:
+            submit(client, profile, record_of(fields, values), language)
+        answer = st.session_state.get(f"answer.{profile}")
+        if answer is not None:
+            card(answer, language)
 
 
 def submit(client: ApiClient, profile: str, record: dict[str, Any], language: str) -> None:
@@ -167,10 +173,9 @@ def card(answer: dict[str, Any], language: str) -> None:
     )
     with st.container(border=True):
         st.markdown(f"## :{COLOURS.get(decision, 'gray')}[{text(decision, language)}]")
-        left, right = st.columns(2)
-        left.metric(text("credit_class", language), answer["credit_class"])
-        right.metric(text("version", language), answer["model_version"])
+        st.metric(text("credit_class", language), answer["credit_class"])
         st.caption(text("threshold", language, risk=risk, threshold=answer["decision_threshold"]))
+        st.caption(f"{text('version', language)}: `{answer['model_version']}`")
         st.markdown(f"**{text('probabilities', language)}**")
         st.bar_chart(pd.Series(answer["probabilities"], name=text("probabilities", language)))
         reasons(answer.get("explanation"), language)
@@ -271,10 +276,13 @@ def model_page(client: ApiClient, spec: dict[str, Any], language: str) -> None:
     """The model in service: what it is, its metrics, its training report's plots."""
     profile = st.selectbox(text("profile", language), served_profiles(spec), key="model.profile")
     model = client.model(profile)
-    left, middle, right = st.columns(3)
-    left.metric(text("version", language), model["version"])
-    middle.metric("model", model["model"]["chosen"])
-    right.metric(text("decision", language), f"{model['decision_threshold']:.3f}")
+    st.markdown(
+        f"**{text('version', language)}**: `{model['version']}`  \n"
+        f"**{text('chosen_model', language)}**: `{model['model']['chosen']}` "
+        f"({model['training_data']['kind']})  \n"
+        f"**{text('threshold_value', language)}**: {model['decision_threshold']:.3f} "
+        f"({model['risk_class']})"
+    )
     st.caption(model["explanations"])
     test = {k: v for k, v in model["metrics"].get("test", {}).items() if isinstance(v, float)}
     st.markdown(f"**{text('metrics', language)}**")

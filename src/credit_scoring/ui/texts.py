@@ -56,6 +56,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The file has none of the profile's fields.",
         "pt": "O arquivo não tem nenhum campo do perfil.",
     },
+    "chosen_model": {"en": "Model", "pt": "Modelo"},
+    "threshold_value": {"en": "Decision threshold", "pt": "Limiar de decisão"},
     "metrics": {"en": "Metrics on unseen customers", "pt": "Métricas em clientes não vistos"},
     "plots": {"en": "Training report", "pt": "Relatório de treino"},
 }
