@@ -143,6 +143,8 @@ def test_image_serves_as_non_root_and_is_healthy(
         assert answer.status_code == 200, (name, answer.text)
         assert answer.json()["profile"] == profile
         assert answer.json()["decision"] in ("APROVADO", "NEGADO")
+    docs = httpx.get(f"{served.url}/docs/assets/swagger-ui-bundle.js", timeout=10)
+    assert docs.status_code == 200 and len(docs.content) > 100_000  # /docs offline
     serving = served.serving()
     assert serving, "no serving process found"
     assert {real_uid(pid) for pid in serving} == {APP_UID}
