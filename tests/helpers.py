@@ -22,6 +22,8 @@ import pandas as pd
 
 from credit_scoring.dev.processes import stop_process
 from credit_scoring.dev.seaweed import LocalSeaweed
+from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata, CompiledTrees
 from credit_scoring.profiles import Profile
 from credit_scoring.service.audit.spool import Spool
 from credit_scoring.service.auth import hash_key
@@ -39,6 +41,24 @@ def parse(profile: Profile, name: str, values: list[object]) -> list[object]:
     """A column's values as the profile parses them, missing as None."""
     parsed = profile.input(name).kind.parse(pd.Series(values, dtype=object), profile.input(name))
     return [None if (isinstance(v, float) and math.isnan(v)) else v for v in parsed]
+
+
+def unsaved_artifact(
+    pipeline: Any,
+    profile: Profile,
+    compiled: CompiledTrees | None = None,
+    directory: Path = Path("."),
+) -> Artifact:
+    """A fitted Pipeline as an artifact that was never saved: its metadata holds only what
+    the scorer reads (threshold 0.5, no bands, no training ranges)."""
+    metadata = ArtifactMetadata.model_construct(
+        version=f"{profile.name}-test",
+        threshold=0.5,
+        risk_bands=None,
+        training_ranges={},
+        compiled_trees=compiled,
+    )
+    return Artifact(pipeline, metadata, directory)
 
 
 def make_settings(model_path: Path, **overrides: Any) -> Settings:

@@ -28,6 +28,7 @@ from credit_scoring.ml.models import catboost, lightgbm
 from credit_scoring.profiles import CARD_DEFAULT, CREDIT_SCORE, Profile
 from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.service.schemas import record_model
+from tests.helpers import unsaved_artifact
 
 TOLERANCE = 1e-6
 
@@ -164,7 +165,7 @@ def test_a_dominant_field_leads_the_reasons() -> None:
     groups = raw[CREDIT_SCORE.group_column].to_numpy()
     pipeline = serving_pipeline(CREDIT_SCORE, model)
     pipeline.fit(raw[CREDIT_SCORE.input_names], y, model__groups=groups)
-    scorer = Scorer(_artifact_of(pipeline, CREDIT_SCORE))
+    scorer = Scorer(unsaved_artifact(pipeline, CREDIT_SCORE))
     canonical = scorer.canonical_frame(raw)
     explained = scorer.explain({name: canonical[name].to_numpy() for name in canonical})
     assert explained is not None
@@ -172,19 +173,6 @@ def test_a_dominant_field_leads_the_reasons() -> None:
     risky = explained.base + explained.contributions.sum(axis=1) > explained.base + 1
     assert risky.sum() > 500
     assert (leaders[risky] == "Outstanding_Debt").mean() > 0.95
-
-
-def _artifact_of(pipeline: Any, profile: Profile) -> Artifact:
-    from credit_scoring.ml.artifact_metadata import ArtifactMetadata
-
-    metadata = ArtifactMetadata.model_construct(
-        version=f"{profile.name}-test",
-        threshold=0.5,
-        risk_bands=None,
-        training_ranges={},
-        compiled_trees=None,
-    )
-    return Artifact(pipeline, metadata, Path("."))
 
 
 DELAYS = {

@@ -16,7 +16,6 @@ import pytest
 from sklearn.pipeline import Pipeline
 
 from credit_scoring.ml.artifact import Artifact
-from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.dataset_cleaning import labels
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
 from credit_scoring.ml.compiled_trees import compile_lightgbm
@@ -27,6 +26,7 @@ from credit_scoring.ml.stacking import StackedEnsemble
 from credit_scoring.profiles import CARD_DEFAULT, CREDIT_SCORE, Profile
 from credit_scoring.profiles import credit_score_synthetic as synthetic
 from credit_scoring.service.schemas import record_model
+from tests.helpers import unsaved_artifact
 
 ROWS = 10_000
 TOLERANCE = 1e-6
@@ -58,14 +58,7 @@ def _scorer(pipeline: Pipeline, profile: Profile, compiled_into: Path | None = N
     compiled = None
     if compiled_into is not None and lightgbm is not None:
         compiled = compile_lightgbm(lightgbm.booster_.model_to_string(), compiled_into)
-    metadata = ArtifactMetadata.model_construct(
-        version=f"{profile.name}-test",
-        threshold=0.5,
-        risk_bands=None,
-        training_ranges={},
-        compiled_trees=compiled,
-    )
-    scorer = Scorer(Artifact(pipeline, metadata, compiled_into or Path(".")))
+    scorer = Scorer(unsaved_artifact(pipeline, profile, compiled, compiled_into or Path(".")))
     assert scorer.fast is not None, scorer.fast_path
     assert scorer.fast_path.endswith("compiled") == (compiled is not None), scorer.fast_path
     return scorer

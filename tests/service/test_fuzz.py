@@ -14,7 +14,13 @@ from tests.helpers import LiveServer
 
 @pytest.mark.slow
 def test_schemathesis_finds_nothing(both_models: Path, tmp_path: Path) -> None:
-    server = LiveServer(live_env(both_models, CREDIT_RATE_LIMIT_PER_MINUTE="1000000"), cwd=tmp_path)
+    # Schemathesis also calls every route without its key: the failed-key limit (tested on
+    # its own in test_access) would answer its later calls 429 instead of 401.
+    limits = {
+        "CREDIT_RATE_LIMIT_PER_MINUTE": "1000000",
+        "CREDIT_FAILED_KEY_LIMIT_PER_MINUTE": "1000000",
+    }
+    server = LiveServer(live_env(both_models, **limits), cwd=tmp_path)
     try:
         run = subprocess.run(
             [

@@ -40,6 +40,22 @@ def cost_threshold(is_risk: np.ndarray, risk_proba: np.ndarray, cost_ratio: floa
     return float(proba[denied - 1]) if denied else float(np.nextafter(proba[0], 1.0))
 
 
+def threshold_tradeoff(
+    is_risk: np.ndarray, risk_proba: np.ndarray, thresholds: np.ndarray
+) -> dict[str, np.ndarray]:
+    """What each threshold of the rule "risk when p >= t" would do: the share of applicants
+    approved, and the share of the risk class refused (its recall)."""
+    risky = is_risk.astype(bool)
+    refused = risk_proba[None, :] >= np.asarray(thresholds)[:, None]
+    return {
+        "threshold": np.asarray(thresholds, dtype=float),
+        "approval_rate": 1.0 - refused.mean(axis=1),
+        "risk_recall": (
+            refused[:, risky].mean(axis=1) if risky.any() else np.full(len(refused), np.nan)
+        ),
+    }
+
+
 def risk_bands(risk_proba: np.ndarray, threshold: float) -> dict[str, Any]:
     """Cut-offs of the Poor / Standard / Good bands, from out-of-fold risk probabilities:
     Poor from the decision threshold (the applicants the policy refuses); Good the lower-risk

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from credit_scoring.profiles import Profile
+from credit_scoring.profiles.base import truth_file
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +140,23 @@ def default_training_file(
     if profile.data_hint:
         raise RawFormatError(f"no {profile.name} training data: {profile.data_hint}")
     return folder / SYNTHETIC_NAME
+
+
+def first_rows(path: Path, rows: int, profile: Profile, folder: Path) -> Path:
+    """At most the file's first ``rows`` rows, without the last customer when the cut may
+    have split their months, written into ``folder`` with the same rows of a synthetic file's
+    true probabilities (``truth_file``); the file itself when ``rows`` is 0."""
+    if rows <= 0:
+        return Path(path)
+    frame = pd.read_csv(path, dtype=str, nrows=rows, keep_default_na=False)
+    group = profile.group_column
+    if group in frame.columns and len(frame) == rows:
+        complete = frame[group] != frame[group].iloc[-1]
+        frame = frame[complete] if complete.any() else frame
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = folder / Path(path).name
+    frame.to_csv(sample, index=False)
+    truth = truth_file(path)
+    if truth.is_file():
+        pd.read_csv(truth, nrows=len(frame)).to_csv(truth_file(sample), index=False)
+    return sample

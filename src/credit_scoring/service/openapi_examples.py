@@ -178,19 +178,18 @@ BATCH_EXAMPLE: dict[str, Any] = {
 
 
 def feedback_example(profile: Profile) -> dict[str, Any]:
-    """A feedback body on one of ``profile``'s refusals: the applicant was the risk class."""
-    return {
-        "decision_id": f"{profile.name}-n-3e8c7f98db6f4c46a5714ed925bcad10",
-        "actual_class": profile.risk_class,
-    }
+    """A feedback body on a single /predict of ``profile`` named by its request id (a
+    decision id would name its own profile, whose classes the outcome must then be): the
+    applicant turned out to be the risk class."""
+    return {"request_id": "ec8e79e0ce934fd4976e883573979ec9", "actual_class": profile.risk_class}
 
 
 def feedback_answer_example(profile: Profile) -> dict[str, Any]:
     """The answer to ``feedback_example``."""
     return {
         "feedback_id": "f5f70185de6d4eeb9421257892de5a8e",
-        "decision_id": feedback_example(profile)["decision_id"],
-        "request_id": None,
+        "decision_id": None,
+        "request_id": feedback_example(profile)["request_id"],
         "status": "recorded",
     }
 
