@@ -58,9 +58,10 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compo
 format: install ## format the code with black
 	$(BIN)/black src tests bench
 
-test: install ## run the whole test suite (fast tests and marked slower suites; installs Debian's chromium for the browser tests)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		(apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null)
+test: install ## run the whole test suite (fast tests and marked slower suites; installs Debian's chromium for the browser tests and Java for Spark)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v java >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver openjdk-17-jre-headless >/dev/null)
 	$(BIN)/pytest -q
 
 bench: install ## measure the DESIGN budgets: wrk on the service, a plain server and a floor; batch; CLI (needs a model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from enum import Enum
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -39,6 +40,13 @@ ProfileOption = Annotated[
 ]
 
 
+class Engine(str, Enum):
+    """Where ``score`` runs."""
+
+    PANDAS = "pandas"
+    SPARK = "spark"
+
+
 def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
@@ -48,6 +56,13 @@ def _fail(message: str) -> NoReturn:
 def main(verbose: Annotated[bool, typer.Option(help="Debug logging.")] = False) -> None:
     """Configure logging once for every command."""
     configure_logging("DEBUG" if verbose else "INFO")
+
+
+def _verbose() -> bool:
+    """Whether --verbose was given (debug logging on)."""
+    import logging
+
+    return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
 @app.command()
@@ -187,6 +202,31 @@ def _training_file(profile: Profile) -> Path:
     return default_training_file(profile, configured=Settings().training_data.get(profile.name))
 
 
+def _score_on_spark(
+    model: Path, source: str, output: str, per_customer: bool, master: str, explain: bool
+) -> None:
+    """``score --engine spark``: Parquet out; a user's mistake said in one line."""
+    if explain:
+        _fail("--explain is for the pandas engine (Spark's output keeps the pandas CSV's columns)")
+    try:
+        from credit_scoring.ml.spark_scoring import score_spark, spark_session
+    except ImportError:
+        _fail("the spark engine needs pyspark: pip install -r requirements-dev.txt (group spark)")
+    from credit_scoring.ml.artifact import ArtifactError
+    from credit_scoring.ml.raw_data import RawFormatError
+
+    spark = spark_session(master, "WARN" if _verbose() else "OFF")
+    try:
+        rows = score_spark(
+            spark, model, source, output, per_customer=per_customer, signing_key=_signing_key()
+        )
+    except (ArtifactError, RawFormatError) as error:
+        _fail(str(error))
+    finally:
+        spark.stop()
+    typer.echo(f"scored {rows} rows on Spark ({master}) into {output} (Parquet)")
+
+
 def _signing_key() -> str | None:
     """The model signing key from the environment or .env, if any."""
     from credit_scoring.service.settings import Settings
@@ -221,13 +261,28 @@ def score(
             "its risk up most (reason_1..4, with their contributions)."
         ),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="pandas: this machine, CSV out; spark: Spark (the spark dependency group), "
+            "Parquet out, local or s3a:// paths"
+        ),
+    ] = Engine.PANDAS,
+    spark_master: Annotated[
+        str, typer.Option(help="With --engine spark: the Spark master (local[*]: this machine).")
+    ] = "local[*]",
 ) -> None:
-    """Score a raw file with the same Pipeline, streaming it in chunks."""
+    """Score a raw file with the same Pipeline, streaming it in chunks (or on Spark)."""
     from credit_scoring.ml.artifact import ArtifactError, load_artifact
     from credit_scoring.ml.raw_data import RawFormatError
     from credit_scoring.ml.scorer import Scorer
     from credit_scoring.ml.scoring import NoExplanations, score_file
 
+    if engine is Engine.SPARK:
+        where = model or Path("src/models") / profile
+        source_text = str(input_path or _training_file(get_profile(profile)))
+        _score_on_spark(where, source_text, str(output), per_customer, spark_master, explain)
+        return
     try:
         source = input_path or _training_file(get_profile(profile))
         artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
