@@ -158,9 +158,18 @@ def batch_figures(batch: dict[str, dict[str, Any]], cli: dict[str, dict[str, Any
 
 
 def cli_figures(name: str, result: dict[str, Any]) -> list[Figure]:
-    """The CLI's rows per second and peak RSS on the big file."""
+    """The CLI's rows per second and peak RSS on the big file, and on Spark (no budget:
+    beside the pandas path, to show where Spark starts to pay)."""
     rate = result["rows_per_second"]
+    spark = result["spark_rows_per_second"]
     return [
+        Figure(
+            f"credit-scoring score --engine spark local[2], {result['rows']:,} rows, {name}",
+            f"{spark:,.0f} rows/s ({spark / rate:.2f}x the pandas engine)",
+            "-",
+            None,
+            result["spark_command"],
+        ),
         Figure(
             f"credit-scoring score, {result['rows']:,} rows, {name}",
             f"{rate:,.0f} rows/s",

@@ -12,6 +12,7 @@ import csv
 import json
 import re
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,12 +114,19 @@ def head_csv(source: Path, target: Path, rows: int) -> None:
             writer.write(line)
 
 
-def cli_run(profile: Profile, source: Path, model: Path, workdir: Path) -> CliRun:
-    """`credit-scoring score` on ``source``, timed from spawn to exit, with its peak RSS
-    (both taken by bench/peak_rss.py, whose child it is)."""
-    output, figures = workdir / "scored.csv", workdir / "figures.json"
+SPARK = ["--engine", "spark", "--spark-master", "local[2]"]
+
+
+def cli_run(
+    profile: Profile, source: Path, model: Path, workdir: Path, engine: list[str] | None = None
+) -> CliRun:
+    """`credit-scoring score` on ``source`` (with ``engine``'s options), timed from spawn to
+    exit, with its peak RSS (both taken by bench/peak_rss.py, whose child it is; on Spark,
+    the driver's)."""
+    output = workdir / ("scored.parquet" if engine else "scored.csv")
+    figures = workdir / "figures.json"
     command = [CLI, "score", "--profile", profile.name, "--input", str(source)]
-    command += ["--output", str(output), "--model", str(model)]
+    command += ["--output", str(output), "--model", str(model), *(engine or [])]
     result = subprocess.run(
         [sys.executable, str(PEAK_RSS), str(figures), *command],
         cwd=workdir,
@@ -126,6 +134,8 @@ def cli_run(profile: Profile, source: Path, model: Path, workdir: Path) -> CliRu
         text=True,
         check=False,
     )
+    if output.is_dir():  # Spark's Parquet folder
+        shutil.rmtree(output)
     output.unlink(missing_ok=True)
     found = re.search(r"scored (\d+) rows", result.stdout + result.stderr)
     if result.returncode != 0 or found is None:
@@ -145,6 +155,7 @@ def cli_bench(profile: Profile, model: Path, options: Options) -> dict[str, Any]
         runs = [cli_run(profile, big, model, workdir) for _ in range(options.runs)]
         head_csv(big, workdir / "tenth.csv", max(8, options.cli_rows // 10))
         tenth = cli_run(profile, workdir / "tenth.csv", model, workdir)
+        spark = cli_run(profile, big, model, workdir, SPARK)
     rate = statistics.median(run.rows_per_second for run in runs)
     peak = max(run.peak_rss_mb for run in runs)
     print(
@@ -152,7 +163,11 @@ def cli_bench(profile: Profile, model: Path, options: Options) -> dict[str, Any]
         f"({tenth.peak_rss_mb:.0f} MB on {tenth.rows:,} rows)",
         flush=True,
     )
+    print(f"  {profile.name} on Spark local[2]: {spark.rows_per_second:,.0f} rows/s", flush=True)
     return {
+        "spark_rows_per_second": spark.rows_per_second,
+        "spark_command": f"credit-scoring score {' '.join(SPARK)} --profile {profile.name} "
+        f"--input {big} --output scored.parquet --model {model}",
         "rows": runs[0].rows,
         "rows_per_second": rate,
         "peak_rss_mb": peak,

@@ -4,8 +4,8 @@
 The artifact's folder is shipped to the executors once (``SparkContext.addFile``) and
 loaded there with its checksums (and signature, given the key) verified, once per Python
 worker. A file with customer and month columns is cleaned per customer by a grouped pandas
-function over the customer column (each customer's rows in file order, as the pandas path
-cleans a customer whose rows are contiguous); any other file is scored in Arrow batches
+function over buckets of the customer column (every row of a customer in the same bucket,
+in file order, as the pandas path cleans a customer whose rows are contiguous); any other file is scored in Arrow batches
 (``mapInPandas``). The output is Parquet with the pandas path's columns, one file per
 input split. pyspark is the ``spark`` dependency group's, never the service image's.
 """
@@ -31,6 +31,10 @@ from credit_scoring.ml.scoring import KEY_COLUMN, can_clean_per_customer, score_
 from credit_scoring.profiles import Profile, get_profile
 
 ROW = "_row"  # the input's order, kept while a customer's rows are grouped
+BUCKET = "_customers"  # the group of customers (by a hash of the id) a row is cleaned in
+# Groups per input split (or per core, if more): one group is one pandas frame of whole
+# customers, and one call of score_frame; a group per customer costs a call per 8 rows.
+BUCKETS_PER_SPLIT = 4
 _SCORERS: dict[str, Scorer] = {}  # per Python worker: the artifact loaded once
 
 
@@ -126,9 +130,15 @@ def _scored(
 
         return raw.mapInPandas(batches, schema)
 
-    def customer(rows: pd.DataFrame) -> pd.DataFrame:
-        ordered = rows.sort_values(ROW).drop(columns=ROW).reset_index(drop=True)
+    def customers(rows: pd.DataFrame) -> pd.DataFrame:
+        ordered = rows.sort_values(ROW).drop(columns=[ROW, BUCKET]).reset_index(drop=True)
         return score_frame(_scorer(folder, signing_key), ordered, per_customer=True)
 
-    with_order = raw.withColumn(ROW, F.monotonically_increasing_id())
-    return with_order.groupBy(str(profile.group_column)).applyInPandas(customer, schema)
+    buckets = BUCKETS_PER_SPLIT * max(raw.rdd.getNumPartitions(), _parallelism(raw))
+    bucket = F.pmod(F.hash(str(profile.group_column)), F.lit(buckets))
+    with_order = raw.withColumn(ROW, F.monotonically_increasing_id()).withColumn(BUCKET, bucket)
+    return with_order.groupBy(BUCKET).applyInPandas(customers, schema)
+
+
+def _parallelism(frame: DataFrame) -> int:
+    return int(frame.sparkSession.sparkContext.defaultParallelism)
