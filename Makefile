@@ -13,8 +13,9 @@ RAW_SYNTH := data/raw/credit_score/synthetic_train.csv
 MODELS := src/models
 PORT ?= 8000
 UI_PORT ?= 8501
+MLFLOW_PORT ?= 5000
 
-.PHONY: help run ui notebooks install lint format test bench data train train-quick score clean
+.PHONY: help run ui mlflow notebooks install lint format test bench data train train-quick score clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +28,9 @@ run: install ## set up (data, a quick model per profile if none), start SeaweedF
 ui: install ## the analysts' app on port 8501 (Streamlit), calling the API that make run serves
 	STREAMLIT_BROWSER_GATHER_USAGE_STATS=false CREDIT_UI_API_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/streamlit run src/credit_scoring/ui/app.py --server.port $(UI_PORT) --server.headless true
+
+mlflow: install ## a local MLflow tracking server and registry on port 5000 (SQLite, artifacts in SeaweedFS)
+	$(BIN)/credit-scoring mlflow-local --port $(MLFLOW_PORT)
 
 notebooks: install ## run the notebooks top to bottom; executed copies, plots included, in data/processed/notebooks/
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute \

@@ -15,9 +15,10 @@ from credit_scoring.ml.artifact import Artifact, load_artifact, point_latest, si
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.ml.training import TrainConfig
 from credit_scoring.ml.training_run import train
+from credit_scoring.dev.mlflow_server import LocalMlflow
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
 from credit_scoring.profiles import CARD_DEFAULT, Profile, get_profile
-from tests.helpers import SIGNING_KEY, UCI_FILE
+from tests.helpers import SIGNING_KEY, UCI_FILE, free_port
 
 
 @pytest.fixture(scope="session")
@@ -124,3 +125,15 @@ def api_records(trained_dir: Path, raw_frame: pd.DataFrame) -> list[dict[str, An
         {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
         for row in frame.to_dict(orient="records")
     ]
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMlflow]:
+    """A real MLflow tracking server and registry (SQLite, artifacts in its own SeaweedFS),
+    shared by the lifecycle tests; stopped, its workers and store with it, pass or fail."""
+    server = LocalMlflow(tmp_path_factory.mktemp("mlflow"), free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

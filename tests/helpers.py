@@ -161,6 +161,17 @@ class LiveServer:
         return self.log.read_text()
 
 
+def spooled_records(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Every decision record in an app's audit spool, by decision id."""
+    records = [
+        json.loads(line)
+        for segment in Path(settings.audit_spool_dir).glob("**/predictions-*")
+        for line in segment.read_bytes().splitlines()
+        if line.strip()
+    ]
+    return {record["decision_id"]: record for record in records}
+
+
 def small_spool(directory: Path, instance: str = "task-a", *, fsync: bool = False) -> Spool:
     """A predictions spool with room to spare: 1 MiB segments open a minute, 1 GiB in all."""
     return Spool(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported where used: the CLI starts without the training li
     from credit_scoring.dev.environment import LocalSetup
     from credit_scoring.dev.seaweed import LocalSeaweed
     from credit_scoring.ml.training import TrainConfig
+    from credit_scoring.service.settings import Settings
 
 app = typer.Typer(
     help="Credit decision service: data, training, batch scoring, serving.",
@@ -106,8 +107,16 @@ def train(
     target_recall: Annotated[float, typer.Option(help="Target recall of the risk class.")] = 0.85,
     recall_margin: Annotated[float, typer.Option(help="Safety margin added to it.")] = 0.01,
     compile_trees: CompileTreesOption = None,
+    tracking_uri: Annotated[
+        Optional[str],
+        typer.Option(
+            help="MLflow tracking server (default: CREDIT_MLFLOW_TRACKING_URI; none: "
+            "no tracking)."
+        ),
+    ] = None,
 ) -> None:
-    """Train, evaluate and save a versioned artifact (and point LATEST at it)."""
+    """Train, evaluate and save a versioned artifact (and point LATEST at it); tracked in
+    MLflow when a tracking URI is set."""
     from credit_scoring.ml.raw_data import RawFormatError
     from credit_scoring.ml.training import PRESETS, TrainConfig
 
@@ -128,27 +137,44 @@ def train(
         recall_margin=recall_margin,
         compile_trees=compile_trees,
     )
-    _train_and_sign(config)
+    _train_and_sign(config, tracking_uri or _settings().mlflow_tracking_uri)
 
 
-def _train_and_sign(config: TrainConfig) -> Path:
-    """Train, report where the artifact went, and sign it when the key is set."""
-    from credit_scoring.ml.artifact import sign_artifact
+def _train_and_sign(config: TrainConfig, tracking_uri: str | None = None) -> Path:
+    """Train, report where the artifact went, sign it when the key is set, and log it all
+    to MLflow with a tracking URI."""
+    from dataclasses import replace
+
+    from credit_scoring.ml.artifact import read_metadata
     from credit_scoring.ml.raw_data import RawFormatError
+    from credit_scoring.ml.tracking import log_training, tracked_training
     from credit_scoring.ml.training_run import train as run_training
 
     try:
-        directory = run_training(config)
+        with tracked_training(tracking_uri, config.profile.name) as run:
+            directory = run_training(replace(config, tracking=run))
+            _sign_if_keyed(directory)
+            if run is not None:
+                log_training(directory, read_metadata(directory))
+                typer.echo(f"tracked:  {run.url}")
     except (RawFormatError, ValueError) as error:
         _fail(str(error))
+    except ImportError:
+        _fail("tracking needs mlflow: pip install -r requirements-dev.txt (group mlflow)")
     typer.echo(f"artifact: {directory}\nreport:   {directory / 'report.md'}")
+    return directory
+
+
+def _sign_if_keyed(directory: Path) -> None:
+    """Sign a new artifact when CREDIT_MODEL_SIGNING_KEY is set; say so either way."""
+    from credit_scoring.ml.artifact import sign_artifact
+
     key = _signing_key()
     if key:
         sign_artifact(directory, key)
         typer.echo("signed with CREDIT_MODEL_SIGNING_KEY")
     else:
         typer.echo("not signed (no CREDIT_MODEL_SIGNING_KEY): `credit-scoring model sign` it")
-    return directory
 
 
 @app.command("ensure-models")
@@ -227,11 +253,16 @@ def _score_on_spark(
     typer.echo(f"scored {rows} rows on Spark ({master}) into {output} (Parquet)")
 
 
-def _signing_key() -> str | None:
-    """The model signing key from the environment or .env, if any."""
+def _settings() -> Settings:
+    """The settings from the environment and .env."""
     from credit_scoring.service.settings import Settings
 
-    key = Settings().model_signing_key
+    return Settings()
+
+
+def _signing_key() -> str | None:
+    """The model signing key from the environment or .env, if any."""
+    key = _settings().model_signing_key
     return key.get_secret_value() if key else None
 
 
@@ -321,11 +352,8 @@ def serve(
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
-    if settings.model_uri:
-        from credit_scoring.service.model_store import fetch_model
-
-        for uri in settings.model_uri.split(","):
-            typer.echo(f"fetched {fetch_model(uri.strip(), settings.model_path)}")
+    _fetch_models(settings.model_uri, settings.model_path, settings)
+    _fetch_models(settings.challenger_uri, settings.challengers_folder, settings)
 
     processes = workers or settings.workers
     with _folder_shared_by(processes):
@@ -339,6 +367,28 @@ def serve(
             log_config=None,
             **SERVER_OPTIONS,
         )
+
+
+def _fetch_models(uris: str | None, folder: Path, settings: Settings) -> None:
+    """Fetch each model ``uris`` names (comma-separated; ``s3://`` or ``models:/``) into
+    ``folder`` before serving; a registry or store that fails stops the start in one line."""
+    from credit_scoring.service.model_registry import (
+        RegistryError,
+        fetch_registered,
+        is_registry_uri,
+    )
+    from credit_scoring.service.model_store import fetch_model
+    from credit_scoring.service.object_store import StoreError
+
+    for uri in (uri.strip() for uri in (uris or "").split(",") if uri.strip()):
+        try:
+            if is_registry_uri(uri):
+                fetched = fetch_registered(uri, folder, settings.mlflow_tracking_uri)
+            else:
+                fetched = fetch_model(uri, folder)
+        except (RegistryError, StoreError, ValueError) as error:
+            _fail(f"cannot fetch {uri}: {error}")
+        typer.echo(f"fetched {uri} into {fetched}")
 
 
 @contextmanager
@@ -456,6 +506,41 @@ def run_local(
         typer.echo("SeaweedFS stopped")
 
 
+@app.command("mlflow-local")
+def mlflow_local(
+    port: Annotated[int, typer.Option(help="The tracking server's port.")] = 5000,
+    data_dir: Annotated[Path, typer.Option(help="Its SQLite file and SeaweedFS.")] = Path(
+        "data/mlflow"
+    ),
+) -> None:
+    """Start a local MLflow tracking server and registry (SQLite, artifacts in a local
+    SeaweedFS); Ctrl-C stops it."""
+    import signal
+    import time
+
+    from credit_scoring.dev.mlflow_server import LocalMlflow
+    from credit_scoring.dev.seaweed import busy_ports
+
+    if busy_ports({port: "MLflow"}):
+        _fail(f"port {port} is in use: stop what holds it, or choose another (--port)")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    server = LocalMlflow(data_dir, port)
+    typer.echo(f"starting MLflow on {server.uri} (data in {data_dir}) ...")
+    try:
+        server.start()
+        typer.echo(
+            f"MLflow serves {server.uri}; use it with CREDIT_MLFLOW_TRACKING_URI="
+            f"{server.uri} (or --tracking-uri). Ctrl-C stops it."
+        )
+        while True:
+            time.sleep(3600)
+    except RuntimeError as error:
+        _fail(str(error))
+    finally:
+        server.stop()
+        typer.echo("MLflow stopped")
+
+
 @app.command("hash-key")
 def hash_key_command(key: Annotated[str, typer.Argument(help="An API key to configure.")]) -> None:
     """Print the sha256 under which an API key goes into CREDIT_API_KEYS."""
@@ -506,24 +591,91 @@ def model_sign(model: ModelArgument) -> None:
     typer.echo(f"signed {directory}")
 
 
+TrackingUriOption = Annotated[
+    Optional[str],
+    typer.Option(help="MLflow tracking server (default: CREDIT_MLFLOW_TRACKING_URI)."),
+]
+
+
 @model_app.command("publish")
 def model_publish(
     model: ModelArgument,
-    to: Annotated[str, typer.Option(help="s3://bucket/prefix/ of published models.")],
+    to: Annotated[
+        Optional[str], typer.Option(help="s3://bucket/prefix/ of published models.")
+    ] = None,
     endpoint_url: Annotated[Optional[str], typer.Option(help="S3 endpoint (default: AWS).")] = None,
+    registry: Annotated[
+        bool, typer.Option(help="Register it in the MLflow registry (alias challenger).")
+    ] = False,
+    tracking_uri: TrackingUriOption = None,
 ) -> None:
-    """Upload a model that passed its quality gate; print the MODEL_URI that deploys it."""
+    """Upload a model that passed its quality gate to a bucket (print the MODEL_URI that
+    deploys it), or register it in MLflow as its profile's challenger."""
     from credit_scoring.ml.artifact import ArtifactError
     from credit_scoring.service.object_store import StoreError
     from credit_scoring.service.model_store import publish_model, store_for
 
+    if (to is None) == (not registry):
+        _fail("say where: --to s3://bucket/prefix/ or --registry")
     try:
-        uri = publish_model(model, to, store_for(to, endpoint_url), _signing_key())
+        if registry:
+            name, version = _register(model, _tracking_uri(tracking_uri))
+            typer.echo(
+                f"registered {name} version {version} (alias challenger); deploy it "
+                f"with MODEL_URI=models:/{name}/{version}, or promote it"
+            )
+            return
+        uri = publish_model(model, str(to), store_for(str(to), endpoint_url), _signing_key())
     except (ArtifactError, ValueError) as error:
         _fail(str(error))
     except StoreError as error:
         _fail(f"the object store failed: {error}")
     typer.echo(f"published; deploy it with MODEL_URI={uri}")
+
+
+def _tracking_uri(given: str | None) -> str:
+    """The tracking server from the option or the settings; a clear error without one."""
+    uri = given or _settings().mlflow_tracking_uri
+    if not uri:
+        _fail("no MLflow server: --tracking-uri or CREDIT_MLFLOW_TRACKING_URI (make mlflow)")
+    return uri
+
+
+def _register(model: Path, tracking_uri: str) -> tuple[str, str]:
+    """``ml.registry.publish``, its server's failures said in one line."""
+    try:
+        from mlflow.exceptions import MlflowException
+
+        from credit_scoring.ml.registry import publish
+    except ImportError:
+        _fail("the registry needs mlflow: pip install -r requirements-dev.txt (group mlflow)")
+    try:
+        return publish(model, tracking_uri, _signing_key())
+    except MlflowException as error:
+        _fail(f"the MLflow server refused: {error.message}")
+
+
+@model_app.command("promote")
+def model_promote(
+    profile: Annotated[str, typer.Argument(help="The profile (its registered model's name).")],
+    version: Annotated[str, typer.Argument(help="The registered version to make champion.")],
+    tracking_uri: TrackingUriOption = None,
+) -> None:
+    """Make a registered version its profile's champion (the alias services deploy)."""
+    try:
+        from credit_scoring.ml.registry import promote
+    except ImportError:
+        _fail("the registry needs mlflow: pip install -r requirements-dev.txt (group mlflow)")
+    from mlflow.exceptions import MlflowException
+
+    try:
+        done = promote(_known_profile(profile), version, _tracking_uri(tracking_uri))
+    except ValueError as error:
+        _fail(str(error))
+    except MlflowException as error:
+        _fail(f"the MLflow server refused: {error.message}")
+    replaced = f"replacing version {done.replaced}" if done.replaced else "the first champion"
+    typer.echo(f"{done.name} version {done.version} is champion ({replaced})")
 
 
 audit_app = typer.Typer(help="The audit log: export records of a period.", no_args_is_help=True)

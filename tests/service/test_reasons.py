@@ -4,7 +4,6 @@ unless asked; a bad ?explain is a 422 naming it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +13,7 @@ from fastapi.testclient import TestClient
 from credit_scoring.service.app import create_app
 from credit_scoring.service.openapi_examples import REFUSAL_EXAMPLE
 from credit_scoring.service.schemas import PredictResponse
-from tests.helpers import HEADERS, make_settings
-
-
-def _spooled(settings: Any) -> dict[str, dict[str, Any]]:
-    """Every audit record in the app's spool, by decision id."""
-    records = [
-        json.loads(line)
-        for segment in Path(settings.audit_spool_dir).glob("**/predictions-*")
-        for line in segment.read_bytes().splitlines()
-        if line.strip()
-    ]
-    return {record["decision_id"]: record for record in records}
+from tests.helpers import HEADERS, make_settings, spooled_records
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +38,7 @@ def test_a_refusal_carries_its_reasons_in_the_answer_and_the_audit(
     sent = english["data"][first["field"]]  # the English client sends numbers as text
     assert first["value"] == (float(sent) if isinstance(first["value"], float) else sent)
     PredictResponse.model_validate(answer)
-    audited = _spooled(settings)[answer["decision_id"]]
+    audited = spooled_records(settings)[answer["decision_id"]]
     assert audited["outputs"]["explanation"] == explanation
     counted = f'credit_refusal_reasons_total{{field="{first["field"]}",profile="credit_score"}}'
     assert counted in app.get("/metrics").text

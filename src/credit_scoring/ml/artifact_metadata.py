@@ -113,6 +113,22 @@ class CompiledTrees(_Strict):
     compiler: str
 
 
+class TrackingRun(_Strict):
+    """The MLflow run that tracked the training (``ml.tracking``)."""
+
+    tracking_uri: str
+    experiment_id: str
+    run_id: str
+
+    @property
+    def url(self) -> str:
+        """The run's page on the tracking server (its URI when that is no web server)."""
+        if not self.tracking_uri.startswith(("http://", "https://")):
+            return f"{self.tracking_uri} (run {self.run_id})"
+        base = self.tracking_uri.rstrip("/")
+        return f"{base}/#/experiments/{self.experiment_id}/runs/{self.run_id}"
+
+
 class ArtifactMetadata(_Strict):
     """Everything known about a trained model besides the Pipeline itself."""
 
@@ -145,6 +161,7 @@ class ArtifactMetadata(_Strict):
     quality_gate: QualityGate | None = None
     model_sha256: str | None = None
     compiled_trees: CompiledTrees | None = None
+    tracking: TrackingRun | None = None  # None: trained without a tracking server
 
     def to_json(self) -> str:
         """The metadata.json text."""

@@ -145,6 +145,7 @@ def describe(
         reference=reference_distributions(encoded),
         input_reference=input_reference(canonical, profile),
         timings_seconds=fitted.timings,
+        tracking=config.tracking,
     )
     return described.model_copy(update={"quality_gate": gate_summary(evaluate_gate(described))})
 

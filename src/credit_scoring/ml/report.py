@@ -181,6 +181,7 @@ def _header_lines(metadata: ArtifactMetadata) -> list[str]:
         f"- Split: {split.train_customers} training customers, {split.test_customers} test "
         f"customers, no customer on both sides; {split.folds}-fold grouped cross-validation on "
         "the training customers.",
+        *([f"- Tracked in MLflow: {metadata.tracking.url}"] if metadata.tracking else []),
         "",
     ]
 

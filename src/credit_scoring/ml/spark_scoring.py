@@ -5,9 +5,10 @@ The artifact's folder is shipped to the executors once (``SparkContext.addFile``
 loaded there with its checksums (and signature, given the key) verified, once per Python
 worker. A file with customer and month columns is cleaned per customer by a grouped pandas
 function over buckets of the customer column (every row of a customer in the same bucket,
-in file order, as the pandas path cleans a customer whose rows are contiguous); any other file is scored in Arrow batches
-(``mapInPandas``). The output is Parquet with the pandas path's columns, one file per
-input split. pyspark is the ``spark`` dependency group's, never the service image's.
+in file order, as the pandas path cleans a customer whose rows are contiguous); any other
+file is scored in Arrow batches (``mapInPandas``). The output is Parquet with the pandas
+path's columns, one file per input split. pyspark is the ``spark`` dependency group's,
+never the service image's.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import Pipeline
 
-from credit_scoring.ml.artifact_metadata import FairLending, RiskBands
+from credit_scoring.ml.artifact_metadata import FairLending, RiskBands, TrackingRun
 from credit_scoring.ml.cross_validation import grouped_oof
 from credit_scoring.ml.dataset_cleaning import clean_dataset, labels
 from credit_scoring.ml.fair_lending import ELDERLY_FROM, ElderlyNotScoredDown
@@ -109,6 +109,7 @@ class TrainConfig:
     target_recall: float = 0.85
     recall_margin: float = 0.01
     compile_trees: bool | None = None  # None: as the preset says
+    tracking: TrackingRun | None = None  # the MLflow run tracking this training, if any
 
     @property
     def compiles_trees(self) -> bool:

@@ -16,6 +16,11 @@ import pandas as pd
 from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.drift import LEVELS
 from credit_scoring.monitoring import plots
+from credit_scoring.monitoring.challenger import (
+    agreement,
+    disagreements_by_band,
+    realised_side_by_side,
+)
 from credit_scoring.monitoring.fairness import FOUR_FIFTHS, MIN_GROUP, approval_by_group
 from credit_scoring.monitoring.outcomes import (
     calibration,
@@ -59,7 +64,9 @@ def write_drift_report(
     drift = decisions.drift(reference)
     parts = [_header(decisions, period), _drift_section(drift), _drifted_section(drift)]
     parts.append(_mix_section(decisions))
-    parts.append(_outcomes_section(outcomes_of(decisions, period.feedback), decisions))
+    outcomes = outcomes_of(decisions, period.feedback)
+    parts.append(_outcomes_section(outcomes, decisions))
+    parts.append(_challenger_section(outcomes))
     parts.append(_fairness_section(approval_by_group(decisions)))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(_page(decisions.profile.name, "\n".join(parts)))
@@ -159,6 +166,30 @@ def _outcomes_section(frame: pd.DataFrame, decisions: PeriodDecisions) -> str:
     table = calibration(frame)
     if len(table):
         parts += [_image(plots.calibration(table), "calibration"), table.round(3).to_html(border=0)]
+    return "".join(parts)
+
+
+def _challenger_section(frame: pd.DataFrame) -> str:
+    if frame["challenger_version"].isna().all():
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class='num'>"
+        f"{html.escape(value) if isinstance(value, str) else _figure(value)}</td></tr>"
+        for name, value in agreement(frame).items()
+    )
+    parts = [
+        "<h2>Challenger in the shadows</h2>",
+        "<p>The challenger scored every decision beside the model that decided; it answered "
+        "none. Disagreements by band of the deciding model's risk probability:</p>",
+        f"<table>{rows}</table>",
+        disagreements_by_band(frame).to_html(border=0),
+    ]
+    realised = realised_side_by_side(frame)
+    if realised is not None:
+        parts += [
+            "<h3>Realised on the same decisions with an outcome</h3>",
+            realised.round(3).to_html(index=False, border=0),
+        ]
     return "".join(parts)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from credit_scoring.ml.drift import input_column_drift
@@ -37,7 +38,7 @@ class PeriodDecisions:
                 "risk_probability": [record["outputs"]["risk_probability"] for record in records],
             }
         )
-        return cls(profile, inputs, answers)
+        return cls(profile, inputs, answers.join(_challenger_answers(records, profile)))
 
     def __len__(self) -> int:
         return len(self.answers)
@@ -58,3 +59,21 @@ class PeriodDecisions:
         classes = by_day["credit_class"].value_counts(normalize=True).unstack(fill_value=0)
         decisions = by_day["decision"].value_counts(normalize=True).unstack(fill_value=0)
         return classes.reindex(columns=list(RISK_BANDS), fill_value=0.0), decisions
+
+
+def _challenger_answers(records: list[dict[str, Any]], profile: Profile) -> pd.DataFrame:
+    """Per decision, what the challenger scored in the shadows would have answered (its
+    version, decision and risk probability, or the error it raised; empty without one)."""
+    shadows = [record.get("challenger") or {} for record in records]
+    risk = profile.risk_class
+    return pd.DataFrame(
+        {
+            "challenger_version": [shadow.get("model_version") for shadow in shadows],
+            "challenger_decision": [shadow.get("decision") for shadow in shadows],
+            "challenger_risk_probability": [
+                shadow["probabilities"][risk] if "probabilities" in shadow else np.nan
+                for shadow in shadows
+            ],
+            "challenger_error": [shadow.get("error") for shadow in shadows],
+        }
+    )

@@ -17,6 +17,7 @@ from credit_scoring.ml.scorer import Scorer, ScorerError, check_examples
 from credit_scoring.profiles import PROFILES, Profile
 from credit_scoring.service.docs import add_docs
 from credit_scoring.service.audit.sink import AuditSink
+from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.object_store import object_store
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
@@ -72,20 +73,17 @@ def _limiter(per_minute: int, name: str) -> RateLimiter:
     return RateLimiter(per_minute=per_minute, buckets=SharedBuckets(folder / f"{name}.bin"))
 
 
+LOAD_ERRORS = (ArtifactError, ScorerError, ImportError, OSError, ValueError, AttributeError)
+# ImportError / AttributeError: pickled by a version whose classes moved; retrain
+
+
 def load_models(state: ServiceState) -> None:
-    """Load every model found (each failure recorded for /ready; the others still serve)."""
+    """Load every model found (each failure recorded for /ready; the others still serve),
+    then each challenger whose profile has a model."""
     for profile, directory in state.models.items():
         try:
             scorer = load_scorer(state.settings, profile, directory)
-        except (
-            ArtifactError,
-            ScorerError,
-            ImportError,
-            OSError,
-            ValueError,
-            AttributeError,
-        ) as error:
-            # ImportError / AttributeError: pickled by a version whose classes moved; retrain
+        except LOAD_ERRORS as error:
             state.load_errors[profile] = f"{type(error).__name__}: {error}"
             logger.error("%s model not loaded: %s", profile, error)
             continue
@@ -100,6 +98,21 @@ def load_models(state: ServiceState) -> None:
             scorer.fast_path,
             extra={"model_version": scorer.version},
         )
+    load_challengers(state)
+
+
+def load_challengers(state: ServiceState) -> None:
+    """Load each challenger, verified like any model; one that fails is logged and shown in
+    /ready's details, and its profile is decided by its champion alone."""
+    for profile, directory in state.challenger_models.items():
+        try:
+            scorer = load_scorer(state.settings, profile, directory)
+        except LOAD_ERRORS as error:
+            state.load_errors[f"{profile} challenger"] = f"{type(error).__name__}: {error}"
+            logger.error("%s challenger not loaded: %s", profile, error)
+            continue
+        state.challengers[profile] = Challenger(scorer, state.metrics)
+        logger.info("challenger loaded", extra={"model_version": scorer.version})
 
 
 def found_models(settings: Settings) -> dict[str, Path]:
@@ -108,6 +121,19 @@ def found_models(settings: Settings) -> dict[str, Path]:
         return models_under(settings.model_path, list(PROFILES))
     except ArtifactError as error:
         logger.error("no model: %s", error)
+        return {}
+
+
+def found_challengers(settings: Settings) -> dict[str, Path]:
+    """The challengers under the challengers' folder, by profile: none unless a challenger
+    path or URI is set."""
+    folder = settings.challengers_folder
+    if not (settings.challenger_path or settings.challenger_uri) or not folder.exists():
+        return {}
+    try:
+        return models_under(folder, list(PROFILES))
+    except ArtifactError as error:
+        logger.error("no challenger: %s", error)
         return {}
 
 
@@ -152,6 +178,7 @@ def create_app(settings: Settings) -> FastAPI:
         failed_keys=_limiter(settings.failed_key_limit_per_minute, "failed-keys"),
         profiles=profiles,
         models=found_models(settings),
+        challenger_models=found_challengers(settings),
     )
 
     docs = settings.docs_enabled

@@ -17,6 +17,7 @@ from credit_scoring.service.audit.records import (
     new_decision_id,
 )
 from credit_scoring.service.audit.sink import AuditSink
+from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.request_context import RequestContext
 from credit_scoring.ml.decision import Decision, ScoredRecords
 from credit_scoring.ml.scorer import Scorer, canonical_columns
@@ -52,10 +53,12 @@ def decide(
     *,
     batch: bool,
     explain: bool = False,
+    challenger: Challenger | None = None,
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order, and make
     each decision's answer and audit record, under its own decision id. A NEGADO answer
-    carries its reasons, and with ``explain`` every answer carries them and those in favour."""
+    carries its reasons, and with ``explain`` every answer carries them and those in favour.
+    A ``challenger`` scores them too, for the audit records alone."""
     inputs = [record.model_dump(mode="json") for record in records.values()]
     columns = canonical_columns([vars(record) for record in records.values()], scorer.profile)
     scored = scorer.score_columns(columns)
@@ -76,7 +79,10 @@ def decide(
         latency_ms=round((time.perf_counter() - context.started) * 1000, 3),
     )
     positioned = [(position if batch else None, sent) for position, sent in zip(records, inputs)]
-    return Decided(scored, answers, decision_records(decider, positioned, answers), columns)
+    audit_records = decision_records(decider, positioned, answers)
+    if challenger is not None:
+        challenger.annotate(columns, audit_records)
+    return Decided(scored, answers, audit_records, columns)
 
 
 def _add_explanations(
@@ -109,9 +115,10 @@ def decide_and_record(
     *,
     batch: bool,
     explain: bool = False,
+    challenger: Challenger | None = None,
 ) -> Decided:
     """``decide``, then spool the audit records before anyone sees a decision (the sink
     raises AuditUnavailable when it cannot: no decision leaves without its record)."""
-    decided = decide(scorer, records, context, batch=batch, explain=explain)
+    decided = decide(scorer, records, context, batch=batch, explain=explain, challenger=challenger)
     sink.record(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     return decided

@@ -187,6 +187,18 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="max",
         )
+        self.challenger_failures = Counter(
+            "credit_challenger_failures_total",
+            "Requests a challenger failed to score (the champion's answers went out unchanged)",
+            ["profile"],
+            registry=self.registry,
+        )
+        self.challenger_agreements = Counter(
+            "credit_challenger_decisions_total",
+            "Decisions scored by a challenger too, by whether its would-be decision agreed",
+            ["profile", "agreed"],
+            registry=self.registry,
+        )
         self.own_collectors = [
             _AuditCollector(audit_status),
             _DriftCollector(drift_tables),

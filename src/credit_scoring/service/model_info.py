@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from credit_scoring.ml.scorer import Scorer
+from credit_scoring.service.model_registry import registered_as
 
 
 def report_plots(scorer: Scorer) -> dict[str, Path]:
@@ -14,13 +15,17 @@ def report_plots(scorer: Scorer) -> dict[str, Path]:
     return {path.name: path for path in sorted(scorer.artifact.directory.glob("*.png"))}
 
 
-def model_description(scorer: Scorer) -> dict[str, Any]:
-    """The model in service, as /model answers."""
+def model_description(scorer: Scorer, challenger: Scorer | None = None) -> dict[str, Any]:
+    """The model in service, as /model answers (with the registry version and the training
+    run it came from, and the challenger scored in its shadow, if any)."""
     meta = scorer.artifact.metadata
     metrics = meta.metrics.model_dump()
     return {
         "version": meta.version,
         "profile": meta.profile,
+        "registry": registered_as(scorer.artifact.directory),
+        "tracking_run": meta.tracking.run_id if meta.tracking else None,
+        "challenger": _challenger(challenger),
         "created_at": meta.created_at,
         "git_commit": meta.git_commit,
         "training_data": meta.training_data.model_dump(exclude={"path"}),
@@ -49,4 +54,15 @@ def model_description(scorer: Scorer) -> dict[str, Any]:
         "inputs": meta.inputs,
         "training_ranges": meta.training_ranges,
         "libraries": meta.libraries,
+    }
+
+
+def _challenger(scorer: Scorer | None) -> dict[str, Any] | None:
+    """The challenger's version and where it came from."""
+    if scorer is None:
+        return None
+    return {
+        "version": scorer.version,
+        "registry": registered_as(scorer.artifact.directory),
+        "decision_threshold": scorer.threshold,
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from credit_scoring.ml.artifact import point_latest, verified_metadata
+from credit_scoring.ml.artifact_metadata import ArtifactMetadata
 from credit_scoring.ml.quality_gate import evaluate_gate
 from credit_scoring.service.object_store import ObjectStore
 
@@ -49,15 +50,22 @@ def fetch_model(uri: str, models_folder: Path, store: ObjectStore | None = None)
     return directory
 
 
-def publish_model(
-    model: Path, uri: str, store: ObjectStore | None = None, signing_key: str | None = None
-) -> str:
-    """Upload a signed version directory that passed its gate; return the MODEL_URI."""
+def publishable(model: Path, signing_key: str | None) -> tuple[Path, ArtifactMetadata]:
+    """A version directory and its metadata, once signed, unchanged and through its quality
+    gate (re-evaluated here, not read from the metadata); ModelGateError otherwise."""
     directory, metadata = verified_metadata(model, signing_key, signature_required=True)
     failed = [check for check in evaluate_gate(metadata) if not check.passed]
     if failed:
         reasons = "; ".join(f"{check.name}: {check.detail}" for check in failed)
         raise ModelGateError(f"{directory.name} did not pass its quality gate ({reasons})")
+    return directory, metadata
+
+
+def publish_model(
+    model: Path, uri: str, store: ObjectStore | None = None, signing_key: str | None = None
+) -> str:
+    """Upload a signed version directory that passed its gate; return the MODEL_URI."""
+    directory, _ = publishable(model, signing_key)
     bucket, prefix = _bucket_and_prefix(uri)
     client = store or store_for(uri)
     target = f"{prefix}{directory.name}/"

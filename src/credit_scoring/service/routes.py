@@ -221,7 +221,10 @@ async def _score_one(
     scorer = state.scorer_for(context, read.profile.name)
     sink = state.audit_sink()
     record = read.body.data  # type: ignore[attr-defined]
-    decided = decide(scorer, {0: record}, context, batch=False, explain=explain)
+    challenger = state.challengers.get(scorer.profile.name)
+    decided = decide(
+        scorer, {0: record}, context, batch=False, explain=explain, challenger=challenger
+    )
     await sink.record_on_loop(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     _count(state, scorer, decided)
     # Built as the response model says (a test holds the two together), sent as it is.
@@ -258,8 +261,9 @@ def _batch_answer(
     ]
     if checked.valid:
         sink = state.audit_sink()
+        challenger = state.challengers.get(scorer.profile.name)
         decided = decide_and_record(
-            scorer, sink, checked.valid, context, batch=True, explain=explain
+            scorer, sink, checked.valid, context, batch=True, explain=explain, challenger=challenger
         )
         _count(state, scorer, decided)
         results += [BatchItem(index=i, **decided.answers[k]) for k, i in enumerate(checked.valid)]
@@ -385,7 +389,9 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
         "/model", summary=f"The {profile.name} model in service: version, data, metrics, threshold"
     )
     async def model(context: Context, state: State, client: Client) -> dict[str, Any]:
-        return model_description(state.scorer_for(context, profile.name))
+        challenger = state.challengers.get(profile.name)
+        scorer = state.scorer_for(context, profile.name)
+        return model_description(scorer, challenger.scorer if challenger else None)
 
     @router.get(
         "/model/plots/{name}",

@@ -20,8 +20,24 @@ class Settings(BaseSettings):
     )
     model_uri: str | None = Field(
         default=None,
-        description="s3://bucket/prefix/<version>/ (several: comma-separated), each fetched "
-        "into model_path/<profile>/.",
+        description="s3://bucket/prefix/<version>/ or models:/<profile>@<alias> (or "
+        "models:/<profile>/<version>) of the MLflow registry; several: comma-separated; each "
+        "fetched into model_path/<profile>/ at start and verified like any model.",
+    )
+    challenger_path: Path | None = Field(
+        default=None,
+        description="A models folder of challengers, like model_path: each is scored beside "
+        "its profile's model on every request and audited, never answered.",
+    )
+    challenger_uri: str | None = Field(
+        default=None,
+        description="Challengers to fetch at start, like model_uri (e.g. "
+        "models:/credit_score@challenger), into challenger_path (default data/challengers).",
+    )
+    mlflow_tracking_uri: str | None = Field(
+        default=None,
+        description="MLflow tracking server (http://host:5000): training logs to it, and "
+        "models:/ URIs are read from its registry.",
     )
     training_data: dict[str, Path] = Field(
         default_factory=dict,
@@ -98,3 +114,8 @@ class Settings(BaseSettings):
     s3_bucket: str = "credit-audit"
     s3_access_key_id: SecretStr | None = None
     s3_secret_access_key: SecretStr | None = None
+
+    @property
+    def challengers_folder(self) -> Path:
+        """Where challengers are looked for (and fetched into)."""
+        return self.challenger_path or Path("data/challengers")

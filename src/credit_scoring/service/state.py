@@ -17,6 +17,7 @@ from credit_scoring.service.audit.records import AuditStatus
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.drift_monitor import DriftUpkeep, InputWindow
 from credit_scoring.service.auth import KeyRing, RateLimiter, hash_key
+from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.errors import (
     AuditUnavailable,
     ModelNotReady,
@@ -45,6 +46,8 @@ class ServiceState:
     audit: AuditSink | None = None
     scorers: dict[str, Scorer] = field(default_factory=dict)
     load_errors: dict[str, str] = field(default_factory=dict)
+    challenger_models: dict[str, Path] = field(default_factory=dict)
+    challengers: dict[str, Challenger] = field(default_factory=dict)
     drift: dict[str, InputWindow] = field(default_factory=dict)
     drift_upkeep: DriftUpkeep | None = None  # compacts the windows; shares them between workers
     metrics: Metrics = field(init=False)
@@ -126,6 +129,15 @@ class ServiceState:
                 for name in self.models
             }
         }
+        if self.challenger_models:  # a challenger that did not load stops nothing
+            details["challengers"] = {
+                name: (
+                    self.challengers[name].scorer.version
+                    if name in self.challengers
+                    else self.load_errors.get(f"{name} challenger", "not loaded")
+                )
+                for name in self.challenger_models
+            }
         audit = self.audit_status()
         if audit is not None:
             details["audit"] = audit.as_dict()
