@@ -49,7 +49,7 @@ lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compo
 	$(BIN)/black --check src tests bench scripts
 	$(BIN)/flake8 src tests bench scripts
 	$(BIN)/mypy src bench scripts
-	$(BIN)/hadolint Dockerfile Dockerfile.ui
+	$(BIN)/hadolint Dockerfile Dockerfile.ui Dockerfile.mlflow
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml

@@ -4,9 +4,10 @@ For every profile with a LATEST model (under src/models, or BENCH_MODELS): the s
 start-up; then, one after the other on loopback and on the same artifacts, the service as
 shipped, a plain FastAPI + pandas + Pipeline server and a hello-world FastAPI floor, each
 driven by wrk at concurrency 1 and 32 with each seed body after a warm-up (medians of several
-runs); batch scoring in process; `credit-scoring score` on a 1M-row file. Prints the tables
-and writes the figures as JSON (data/processed/bench.json). Exits 1 when a figure is invalid
-(a load had non-2xx answers or socket errors), 2 when the bench could not run.
+runs); batch scoring in process; `credit-scoring score` on a 1M-row file (pandas, and Spark
+local[2] beside it); the drift window's and a challenger's cost per decided record. Prints
+the tables and writes the figures as JSON (data/processed/bench.json). Exits 1 when a figure
+is invalid (a load had non-2xx answers or socket errors), 2 when the bench could not run.
 
 A smoke run: BENCH_SECONDS=2 BENCH_WARMUP=1 BENCH_RUNS=1 BENCH_CLI_ROWS=20000 make bench
 """
@@ -34,6 +35,7 @@ from bodies import write_bodies
 from budgets import (
     Figure,
     batch_figures,
+    challenger_figures,
     drift_figures,
     explanation_figures,
     figures_json,
@@ -42,6 +44,7 @@ from budgets import (
     ratio_figures,
     server_figures,
 )
+from challenger_bench import annotate_cost
 from cli_bench import cli_bench
 from http_bench import ServerRun, http_bench
 from servers import BenchError
@@ -79,6 +82,8 @@ def measure(options: Options) -> dict[str, Any]:
     cli = {p.name: cli_bench(p, artifacts[p.name], options) for p in profiles}
     print("drift monitor", flush=True)
     drift = {p.name: add_cost(artifacts[p.name], p) for p in profiles}
+    print("challenger in the shadows", flush=True)
+    challenger = {p.name: annotate_cost(artifacts[p.name], p) for p in profiles}
     return {
         "artifacts": artifacts,
         "starts": starts,
@@ -86,6 +91,7 @@ def measure(options: Options) -> dict[str, Any]:
         "batch": batch,
         "cli": cli,
         "drift": drift,
+        "challenger": challenger,
     }
 
 
@@ -100,6 +106,7 @@ def figures_of(measured: dict[str, Any]) -> list[Figure]:
         *server_figures(starts, statistics.median(starts), runs["service"]),
         *batch_figures(measured["batch"], measured["cli"]),
         *drift_figures(measured["drift"]),
+        *challenger_figures(measured["challenger"]),
     ]
 
 
@@ -134,6 +141,7 @@ def report_json(
         "batch_in_process": measured["batch"],
         "cli": measured["cli"],
         "drift_monitor": measured["drift"],
+        "challenger": measured["challenger"],
     }
 
 

@@ -203,6 +203,22 @@ def drift_figures(drift: dict[str, dict[str, Any]]) -> list[Figure]:
     ]
 
 
+def challenger_figures(challenger: dict[str, dict[str, Any]]) -> list[Figure]:
+    """A challenger's cost per decided record, per profile (no budget of its own: set beside
+    the p50 budget it adds to)."""
+    return [
+        Figure(
+            f"challenger in the shadows, cost per decided record, {name}",
+            f"{cost:.0f} µs ({cost / 10 / P50_MS:.0f}% of the {P50_MS:g} ms p50 budget)",
+            "-",
+            None,
+            result["command"],
+        )
+        for name, result in challenger.items()
+        for cost in [result["microseconds_per_record"]]
+    ]
+
+
 def load_lines(runs: dict[str, ServerRun]) -> list[list[str]]:
     """The load table's rows: server, body, concurrency, p50/p90/p99, req/s, failures and,
     on the service's rows, its requests/s over the plain server's and the floor's."""

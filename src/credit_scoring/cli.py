@@ -683,17 +683,23 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.command("create-bucket")
-def audit_create_bucket() -> None:
-    """Create the audit bucket if missing (local stores and Compose; AWS provisions its own)."""
+def audit_create_bucket(
+    also: Annotated[
+        Optional[list[str]], typer.Argument(help="Other buckets of the same store (mlflow).")
+    ] = None,
+) -> None:
+    """Create the audit bucket, and any other named, if missing (local stores and Compose;
+    AWS provisions its own)."""
     from credit_scoring.service.object_store import StoreError, object_store
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
-    try:
-        object_store(settings).ensure_bucket()
-    except StoreError as error:
-        _fail(f"the object store failed: {error}")
-    typer.echo(f"bucket {settings.s3_bucket} ready")
+    for bucket in [settings.s3_bucket, *(also or [])]:
+        try:
+            object_store(settings.model_copy(update={"s3_bucket": bucket})).ensure_bucket()
+        except StoreError as error:
+            _fail(f"the object store failed: {error}")
+        typer.echo(f"bucket {bucket} ready")
 
 
 FEEDBACK_LOOKBACK_DAYS = 90
@@ -750,8 +756,10 @@ def drift_report(
     """Monitoring over a period of audit records (store settings from .env): each input's
     PSI against the model's training inputs, the distributions of those that drifted, the
     credit class and decision mix per day, outcomes from the feedback received so far beside
-    what the model expected, approval by audited attribute; one HTML file with its plots."""
+    what the model expected, approval by audited attribute, and a challenger scored in the
+    shadows beside the deciding model; one HTML file with its plots."""
     from credit_scoring.ml.artifact import ArtifactError, read_metadata, resolve
+    from credit_scoring.monitoring.challenger import in_words
     from credit_scoring.monitoring.drift_report import ReportPeriod, drifted, write_drift_report
     from credit_scoring.monitoring.period import PeriodDecisions
     from credit_scoring.service.audit.export import match_feedback, read_records
@@ -771,15 +779,18 @@ def drift_report(
         today = datetime.now(timezone.utc).date()
         feedback = read_records(store, Stream.FEEDBACK, profile, first, max(today, last))
         period = ReportPeriod(first, last, metadata, match_feedback(feedback, records))
-        drift = write_drift_report(
-            PeriodDecisions.of(records, get_profile(profile)), period, target
-        )
+        decisions = PeriodDecisions.of(records, get_profile(profile))
+        drift = write_drift_report(decisions, period, target)
     except StoreError as error:
         _fail(f"the object store failed: {error}")
     except (ArtifactError, ValueError) as error:
         _fail(str(error))
     summary = ", ".join(f"{r['input']} {r['psi']:.3f} ({r['level']})" for r in drifted(drift))
-    typer.echo(f"{len(records):,} decisions; drifted: {summary or 'none'}\nreport: {target}")
+    typer.echo(f"{len(records):,} decisions; drifted: {summary or 'none'}")
+    shadow = in_words(decisions.answers)
+    if shadow:
+        typer.echo(shadow)
+    typer.echo(f"report: {target}")
 
 
 def _export_days(start: str, end: str, decisions_since: str | None) -> tuple[date, date, date]:

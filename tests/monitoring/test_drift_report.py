@@ -20,7 +20,8 @@ from credit_scoring.ml.artifact import load_artifact
 from credit_scoring.ml.scorer import Scorer
 from credit_scoring.service.audit.records import object_key
 
-UNCHANGED, SHIFTED = date(2026, 11, 2), date(2026, 11, 3)
+UNCHANGED, SHIFTED, CHALLENGED = date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)
+STRICTER = 0.2  # the challenger: the same model refusing from a lower risk probability
 BUCKET = "drift-report"
 
 
@@ -40,6 +41,23 @@ def _audit_records(scorer: Scorer, inputs: list[dict[str, Any]], day: date) -> l
         }
         for k, record in enumerate(inputs)
     ]
+
+
+def _challenged(trained_dir: Path, inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records of a day with a challenger in the shadows: the same model at a stricter
+    threshold, failing on every hundredth decision."""
+    champion = Scorer(load_artifact(trained_dir))
+    challenger = Scorer(load_artifact(trained_dir), STRICTER)
+    said = challenger.score_records(inputs)
+    records = _audit_records(champion, inputs, CHALLENGED)
+    for k, record in enumerate(records):
+        item = said.item(k, challenger.profile.classes)
+        shadow = {key: item[key] for key in ("probabilities", "risk_probability", "decision")}
+        failed = {"error": "RuntimeError"}
+        record["challenger"] = {"model_version": "challenger-1"} | (
+            failed if k % 100 == 0 else shadow
+        )
+    return records
 
 
 def _feedback(decisions: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
@@ -81,6 +99,7 @@ def periods(
     shifted = _audit_records(scorer, older, SHIFTED)
     _upload(seaweed, shifted, SHIFTED)
     _upload(seaweed, _feedback(shifted, SHIFTED), SHIFTED, stream="feedback")
+    _upload(seaweed, _challenged(trained_dir, sample), CHALLENGED)
     return {
         "CREDIT_S3_ENDPOINT_URL": seaweed.endpoint,
         "CREDIT_S3_BUCKET": BUCKET,
@@ -141,3 +160,25 @@ def test_the_period_table_reads_the_records_as_the_service_did(
     )
     assert len(decisions) == 10
     assert list(pd.unique(decisions.answers["day"])) == [UNCHANGED.isoformat()]
+
+
+def test_a_challenged_period_compares_both_models(
+    periods: dict[str, str], trained_dir: Path, api_records: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    output = tmp_path / "challenged.html"
+    printed = _report(periods, trained_dir, CHALLENGED, output)
+    records = _challenged(trained_dir, api_records[:1_500])
+    scored = [record for record in records if "decision" in record["challenger"]]
+    agreed = sum(r["challenger"]["decision"] == r["outputs"]["decision"] for r in scored)
+    assert 0 < agreed < len(scored) == 1_485
+    said = f"challenger challenger-1: agrees on {agreed / len(scored):.1%} of 1,485 decisions"
+    assert said in printed and "; 15 failures)" in printed
+    page = output.read_text()
+    assert "<h2>Challenger in the shadows</h2>" in page
+    for model, decision in (
+        ("champion", lambda r: r["outputs"]),
+        ("challenger", lambda r: r["challenger"]),
+    ):
+        rate = sum(decision(r)["decision"] == "APROVADO" for r in scored) / len(scored)
+        assert f"<td>{model} approval rate</td><td class='num'>{rate:,.3f}</td>" in page
+    assert "champion approves, challenger refuses" in page

@@ -38,6 +38,22 @@ def agreement(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def in_words(frame: pd.DataFrame) -> str | None:
+    """One line on the challenger of a period (None when no decision had one)."""
+    if frame["challenger_version"].isna().all():
+        return None
+    said = agreement(frame)
+    if said["agreement rate"] is None:
+        return f"challenger: failed on all {said['decisions']:,} decisions"
+    rates = f"{said['champion approval rate']:.1%} champion, "
+    rates += f"{said['challenger approval rate']:.1%} challenger"
+    return (
+        f"challenger {said['challenger versions']}: agrees on {said['agreement rate']:.1%} of "
+        f"{said['scored by the challenger']:,} decisions (approval {rates}; "
+        f"{said['challenger failures']:,} failures)"
+    )
+
+
 def _approval(decisions: pd.Series) -> float | None:
     return float((decisions == APPROVED).mean()) if len(decisions) else None
 

@@ -38,7 +38,7 @@ class PeriodDecisions:
                 "risk_probability": [record["outputs"]["risk_probability"] for record in records],
             }
         )
-        return cls(profile, inputs, answers.join(_challenger_answers(records, profile)))
+        return cls(profile, inputs, answers.join(_challenger_answers(records)))
 
     def __len__(self) -> int:
         return len(self.answers)
@@ -61,18 +61,16 @@ class PeriodDecisions:
         return classes.reindex(columns=list(RISK_BANDS), fill_value=0.0), decisions
 
 
-def _challenger_answers(records: list[dict[str, Any]], profile: Profile) -> pd.DataFrame:
+def _challenger_answers(records: list[dict[str, Any]]) -> pd.DataFrame:
     """Per decision, what the challenger scored in the shadows would have answered (its
     version, decision and risk probability, or the error it raised; empty without one)."""
     shadows = [record.get("challenger") or {} for record in records]
-    risk = profile.risk_class
     return pd.DataFrame(
         {
             "challenger_version": [shadow.get("model_version") for shadow in shadows],
             "challenger_decision": [shadow.get("decision") for shadow in shadows],
             "challenger_risk_probability": [
-                shadow["probabilities"][risk] if "probabilities" in shadow else np.nan
-                for shadow in shadows
+                shadow.get("risk_probability", np.nan) for shadow in shadows
             ],
             "challenger_error": [shadow.get("error") for shadow in shadows],
         }
