@@ -5,7 +5,6 @@ The challenger here is a second load of the served model: a challenger of the sa
 from __future__ import annotations
 
 import statistics
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ from credit_scoring.profiles import Profile
 from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.metrics import Metrics
 from credit_scoring.service.schemas import record_model
+
+from per_call import microseconds_per_call
 
 CALLS, REPEATS = 2_000, 5
 
@@ -27,12 +28,7 @@ def annotate_cost(directory: Path, profile: Profile) -> dict[str, Any]:
     body = next(iter(profile.examples.values()))["data"]
     columns = canonical_columns([vars(record_model(profile).model_validate(body))], profile)
     record: dict[str, Any] = {"outputs": {"decision": "APROVADO"}}
-    runs = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(CALLS):
-            challenger.annotate(columns, [record])
-        runs.append((time.perf_counter() - started) / CALLS * 1e6)
+    runs = microseconds_per_call(lambda: challenger.annotate(columns, [record]), CALLS, REPEATS)
     if "error" in record["challenger"]:
         raise RuntimeError(f"the challenger failed: {record['challenger']['error']}")
     cost = statistics.median(runs)

@@ -4,7 +4,6 @@ profile's window (``InputWindow.add``), as `/predict` does it after each decisio
 from __future__ import annotations
 
 import statistics
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,8 @@ from credit_scoring.ml.scorer import canonical_columns
 from credit_scoring.profiles import Profile
 from credit_scoring.service.drift_monitor import InputWindow
 from credit_scoring.service.schemas import record_model
+
+from per_call import microseconds_per_call
 
 CALLS, REPEATS = 20_000, 5
 
@@ -27,12 +28,7 @@ def add_cost(directory: Path, profile: Profile) -> dict[str, Any]:
     record = vars(record_model(profile).model_validate(body))
     columns = canonical_columns([record], profile)
     window = InputWindow(profile, reference, 10_000)
-    runs = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        for _ in range(CALLS):
-            window.add(columns)
-        runs.append((time.perf_counter() - started) / CALLS * 1e6)
+    runs = microseconds_per_call(lambda: window.add(columns), CALLS, REPEATS)
     cost = statistics.median(runs)
     print(f"  {profile.name}: {cost:.2f} µs per record")
     return {
