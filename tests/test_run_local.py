@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -172,7 +173,11 @@ def test_the_printed_key_works_with_default_ports_taken(
 
 
 def test_a_taken_port_is_named_in_one_line(checkout: Path, trained_dir: Path) -> None:
-    s3_port = int((checkout / ".env").read_text().split("http://127.0.0.1:")[1].split()[0])
+    endpoint = re.search(
+        r"^CREDIT_S3_ENDPOINT_URL=http://127.0.0.1:(\d+)$", (checkout / ".env").read_text(), re.M
+    )
+    assert endpoint is not None
+    s3_port = int(endpoint.group(1))
     held = listening(s3_port)
     assert held is not None
     try:

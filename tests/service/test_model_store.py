@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from credit_scoring.cli import app
 from credit_scoring.ml.artifact import SIGNATURE_FILE, ArtifactError, load_artifact, sign_artifact
 from credit_scoring.dev.seaweed import LocalSeaweed
-from credit_scoring.service.model_store import ModelGateError, fetch_model, publish_model
+from credit_scoring.ml.publishing import ModelGateError
+from credit_scoring.service.model_store import fetch_model, publish_model
 from tests.helpers import SIGNING_KEY
 from tests.helpers import passing
 

@@ -176,3 +176,18 @@ def test_a_registry_uri_naming_nothing_is_a_clear_error(
         fetch_registered("models:/credit_score@nobody", tmp_path, mlflow_server.uri)
     with pytest.raises(RegistryError, match="needs an MLflow server"):
         fetch_registered("models:/credit_score@champion", tmp_path, None)
+
+
+def test_a_registered_model_that_fails_its_gate_is_refused_at_fetch(
+    trained_dir: Path, mlflow_server: LocalMlflow, tmp_path: Path
+) -> None:
+    """Registered around `model publish` (straight through MLflow's client): the service
+    re-evaluates the gate and refuses it before it starts."""
+    client = MlflowClient(mlflow_server.uri)
+    run = client.create_run(client.create_experiment("sneaked-in"))
+    client.log_artifacts(run.info.run_id, str(trained_dir), "sneaked")
+    client.create_registered_model("sneaked_in")
+    source = f"{run.info.artifact_uri}/sneaked"
+    version = client.create_model_version("sneaked_in", source, run_id=run.info.run_id)
+    with pytest.raises(RegistryError, match="did not pass its quality gate.*real_training_data"):
+        fetch_registered(f"models:/sneaked_in/{version.version}", tmp_path, mlflow_server.uri)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from credit_scoring.ml.artifact import SIGNATURE_FILE
 from credit_scoring.ml.artifact_metadata import ArtifactMetadata
-from credit_scoring.service.model_store import publishable
+from credit_scoring.ml.publishing import publishable
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient

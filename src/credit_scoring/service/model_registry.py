@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from credit_scoring.ml.artifact import point_latest
+from credit_scoring.ml.artifact import point_latest, read_metadata
+from credit_scoring.ml.publishing import failed_rules
 
 SCHEME = "models:/"
 PROXIED = "mlflow-artifacts:"
@@ -149,9 +150,19 @@ def fetch_registered(uri: str, models_folder: Path, tracking_uri: str | None) ->
         point_latest(directory)
     else:
         raise RegistryError(f"{uri} has a source this service cannot fetch: {version.source}")
+    _refuse_failed_gate(uri, directory)
     described = asdict(version) | {"uri": uri}
     registry_file(directory).write_text(json.dumps(described, indent=2) + "\n")
     return directory
+
+
+def _refuse_failed_gate(uri: str, directory: Path) -> None:
+    """RegistryError for a registered model whose metadata does not pass its quality gate
+    (re-evaluated: publish registers no other, and the registry is trusted no more than a
+    bucket). Its checksum and signature are verified at load, like every model's."""
+    failed = failed_rules(read_metadata(directory))
+    if failed:
+        raise RegistryError(f"{uri} did not pass its quality gate ({failed})")
 
 
 def registry_file(directory: Path) -> Path:

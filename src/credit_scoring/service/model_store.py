@@ -10,14 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from credit_scoring.ml.artifact import point_latest, verified_metadata
-from credit_scoring.ml.artifact_metadata import ArtifactMetadata
-from credit_scoring.ml.quality_gate import evaluate_gate
+from credit_scoring.ml.artifact import point_latest
+from credit_scoring.ml.publishing import publishable
 from credit_scoring.service.object_store import ObjectStore
-
-
-class ModelGateError(ValueError):
-    """A model that did not pass its quality gate may not be published."""
 
 
 def _bucket_and_prefix(uri: str) -> tuple[str, str]:
@@ -48,17 +43,6 @@ def fetch_model(uri: str, models_folder: Path, store: ObjectStore | None = None)
         target.write_bytes(client.get(key))
     point_latest(directory)
     return directory
-
-
-def publishable(model: Path, signing_key: str | None) -> tuple[Path, ArtifactMetadata]:
-    """A version directory and its metadata, once signed, unchanged and through its quality
-    gate (re-evaluated here, not read from the metadata); ModelGateError otherwise."""
-    directory, metadata = verified_metadata(model, signing_key, signature_required=True)
-    failed = [check for check in evaluate_gate(metadata) if not check.passed]
-    if failed:
-        reasons = "; ".join(f"{check.name}: {check.detail}" for check in failed)
-        raise ModelGateError(f"{directory.name} did not pass its quality gate ({reasons})")
-    return directory, metadata
 
 
 def publish_model(
