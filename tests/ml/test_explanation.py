@@ -39,7 +39,9 @@ def _leaves(model: CatBoostClassifier, X: np.ndarray) -> tuple[CatBoostTrees, np
 
 
 def _catboost(X: np.ndarray, y: np.ndarray, **params: Any) -> CatBoostClassifier:
-    model = CatBoostClassifier(iterations=40, depth=4, verbose=False, thread_count=1, **params)
+    model = CatBoostClassifier(
+        iterations=40, depth=4, verbose=False, thread_count=1, allow_writing_files=False, **params
+    )
     return model.fit(X, y)
 
 
