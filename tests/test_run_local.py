@@ -168,23 +168,27 @@ def test_the_printed_key_works_with_default_ports_taken(
         assert answer is not None and answer.status_code == 200, answer and answer.text
     finally:
         process.send_signal(stop)
-        rest = process.communicate(timeout=60)[0]
+        try:
+            rest = process.communicate(timeout=60)[0]
+        finally:  # whatever it left of its session (nothing, when it stops as it should)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
     assert "SeaweedFS stopped" in rest
 
 
-def test_a_taken_port_is_named_in_one_line(checkout: Path, trained_dir: Path) -> None:
-    endpoint = re.search(
-        r"^CREDIT_S3_ENDPOINT_URL=http://127.0.0.1:(\d+)$", (checkout / ".env").read_text(), re.M
-    )
+def test_a_taken_port_is_named_in_one_line(checkout: Path, local_runs: LocalRuns) -> None:
+    env = (checkout / ".env").read_text()
+    endpoint = re.search(r"^CREDIT_S3_ENDPOINT_URL=http://127.0.0.1:(\d+)$", env, re.M)
     assert endpoint is not None
     s3_port = int(endpoint.group(1))
     held = listening(s3_port)
     assert held is not None
-    try:
-        process = run_local(checkout, trained_dir.parent, free_port())
-        output = process.communicate(timeout=30)[0]
+    try:  # should it start anyway, local_runs stops it and its SeaweedFS
+        process = local_runs.start(free_port())
+        process.wait(timeout=30)
     finally:
         held.close()
+    output = local_runs.output(process)
     assert process.returncode == 2
     assert f"port {s3_port} (SeaweedFS S3 API) is in use" in output
     assert "Traceback" not in output and len(output.strip().splitlines()) == 1, output
