@@ -674,7 +674,11 @@ def model_promote(
         _fail(str(error))
     except MlflowException as error:
         _fail(f"the MLflow server refused: {error.message}")
-    replaced = f"replacing version {done.replaced}" if done.replaced else "the first champion"
+    replaced = (
+        "already champion: nothing changed"
+        if done.replaced == done.version
+        else f"replacing version {done.replaced}" if done.replaced else "the first champion"
+    )
     typer.echo(f"{done.name} version {done.version} is champion ({replaced})")
 
 

@@ -109,6 +109,11 @@ def test_promote_moves_champion_and_says_what_it_replaced(
     )
     client = MlflowClient(mlflow_server.uri)
     assert client.get_model_version_by_alias("credit_score", "champion").version == second
+    again = _promote(second, mlflow_server.uri)
+    assert (
+        f"credit_score version {second} is champion (already champion: nothing changed)"
+        in again.output
+    )
     unknown = _promote("999", mlflow_server.uri)
     assert unknown.exit_code == 2 and "no registered version 999" in unknown.output
 
