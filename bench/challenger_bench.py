@@ -4,18 +4,16 @@ The challenger here is a second load of the served model: a challenger of the sa
 
 from __future__ import annotations
 
-import statistics
 from pathlib import Path
 from typing import Any
 
 from credit_scoring.ml.artifact import load_artifact
-from credit_scoring.ml.scorer import Scorer, canonical_columns
+from credit_scoring.ml.scorer import Scorer
 from credit_scoring.profiles import Profile
 from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.metrics import Metrics
-from credit_scoring.service.schemas import record_model
 
-from per_call import microseconds_per_call
+from per_call import cost_per_record, seed_columns
 
 CALLS, REPEATS = 2_000, 5
 
@@ -25,17 +23,11 @@ def annotate_cost(directory: Path, profile: Profile) -> dict[str, Any]:
     challenger = Challenger(
         Scorer(load_artifact(directory)), Metrics([], lambda: None, dict, lambda: True)
     )
-    body = next(iter(profile.examples.values()))["data"]
-    columns = canonical_columns([vars(record_model(profile).model_validate(body))], profile)
+    columns = seed_columns(profile)
     record: dict[str, Any] = {"outputs": {"decision": "APROVADO"}}
-    runs = microseconds_per_call(lambda: challenger.annotate(columns, [record]), CALLS, REPEATS)
+    what = f"Challenger.annotate of one {profile.name} record"
+    result = cost_per_record(lambda: challenger.annotate(columns, [record]), what, CALLS, REPEATS)
     if "error" in record["challenger"]:
         raise RuntimeError(f"the challenger failed: {record['challenger']['error']}")
-    cost = statistics.median(runs)
-    print(f"  {profile.name}: {cost:.0f} µs per decided record")
-    return {
-        "microseconds_per_record": cost,
-        "runs": runs,
-        "command": f"Challenger.annotate of one {profile.name} record, {CALLS:,} calls, "
-        f"median of {REPEATS}",
-    }
+    print(f"  {profile.name}: {result['microseconds_per_record']:.0f} µs per decided record")
+    return result
