@@ -65,7 +65,8 @@ def test_health_stays_fast_under_hostile_batches_and_oversized_bodies(
         with ahead_of_other_processes(server.process.pid):
             time.sleep(2)  # the load under way
             with httpx.Client(base_url=server.url, timeout=10) as probe:
-                deadline = time.monotonic() + 8
+                # ~350 probes: the p99 is not one scheduler hiccup on two cores
+                deadline = time.monotonic() + 15
                 while time.monotonic() < deadline:
                     started = time.perf_counter()
                     assert probe.get("/health").status_code == 200
