@@ -134,3 +134,22 @@ def test_a_challenger_that_does_not_load_stops_nothing(
     assert ready.json()["models"]["credit_score"] == read_metadata(trained_dir).version
     assert ready.json()["challengers"]["credit_score"].startswith("ArtifactError")
     assert answer.status_code == 200, answer.text
+
+
+def test_a_challenger_of_a_profile_without_a_model_is_not_loaded(
+    trained_dir: Path, tmp_path: Path
+) -> None:
+    """The models folder serves credit_score only; a card_default challenger would score
+    nothing: it is not loaded, and /ready says why."""
+    card = tmp_path / "card_default"
+    card.mkdir()
+    (card / "LATEST").write_text("card_default-any")
+    (card / "card_default-any").mkdir()
+    settings = make_settings(trained_dir, challenger_path=tmp_path)
+    with TestClient(create_app(settings)) as client:
+        ready = client.get("/ready", headers=HEADERS)
+        service = client.app.state.service  # type: ignore[attr-defined]
+        loaded = dict(service.challengers)
+    assert ready.status_code == 200
+    assert ready.json()["challengers"] == {"card_default": "not loaded: its profile has no model"}
+    assert loaded == {}

@@ -41,6 +41,17 @@ class ScoredRecords:
     def __len__(self) -> int:
         return len(self.prediction)
 
+    def rows(self, start: int, stop: int) -> ScoredRecords:
+        """The records from ``start`` to ``stop`` (excluded), in their order."""
+        return ScoredRecords(
+            proba=self.proba[start:stop],
+            prediction=self.prediction[start:stop],
+            credit_class=self.credit_class[start:stop],
+            risk_probability=self.risk_probability[start:stop],
+            decision=self.decision[start:stop],
+            outside_training_range=self.outside_training_range[start:stop],
+        )
+
     def item(self, index: int, classes: tuple[str, ...]) -> dict[str, Any]:
         """One record's outputs, as the API answers and the audit record keeps them."""
         return {

@@ -33,6 +33,7 @@ from credit_scoring.service.routes import (
     profile_router,
 )
 from credit_scoring.service.schemas import request_schemas
+from credit_scoring.service.scoring_queue import ScoringQueue
 from credit_scoring.service.settings import Settings
 from credit_scoring.service.state import ServiceState
 
@@ -88,6 +89,7 @@ def load_models(state: ServiceState) -> None:
             logger.error("%s model not loaded: %s", profile, error)
             continue
         state.scorers[profile] = scorer
+        state.scoring[profile] = ScoringQueue(scorer, state.in_flight.alone)
         state.watch_drift(scorer)
         state.metrics.model.labels(scorer.version, profile).set(1)
         state.metrics.model_loaded.labels(scorer.version, profile).set_to_current_time()
@@ -103,8 +105,14 @@ def load_models(state: ServiceState) -> None:
 
 def load_challengers(state: ServiceState) -> None:
     """Load each challenger, verified like any model; one that fails is logged and shown in
-    /ready's details, and its profile is decided by its champion alone."""
+    /ready's details, and its profile is decided by its champion alone. A challenger whose
+    profile has no champion loaded is not loaded (it would score nothing), and /ready says
+    so."""
     for profile, directory in state.challenger_models.items():
+        if profile not in state.scorers:
+            state.load_errors[f"{profile} challenger"] = "not loaded: its profile has no model"
+            logger.error("%s challenger not loaded: its profile has no model", profile)
+            continue
         try:
             scorer = load_scorer(state.settings, profile, directory)
         except LOAD_ERRORS as error:
@@ -205,6 +213,7 @@ def create_app(settings: Settings) -> FastAPI:
         body_timeout_seconds=settings.body_timeout_seconds,
         metrics=state.metrics,
         authenticate=state.authenticate,
+        in_flight=state.in_flight,
     )
     return app
 

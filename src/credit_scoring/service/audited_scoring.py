@@ -56,12 +56,41 @@ def decide(
     challenger: Challenger | None = None,
 ) -> Decided:
     """Score ``records`` (keyed by their position in the request), in that order, and make
-    each decision's answer and audit record, under its own decision id. A NEGADO answer
-    carries its reasons, and with ``explain`` every answer carries them and those in favour.
-    A ``challenger`` scores them too, for the audit records alone."""
-    inputs = [record.model_dump(mode="json") for record in records.values()]
-    columns = canonical_columns([vars(record) for record in records.values()], scorer.profile)
+    each decision's answer and audit record (``decided_from``)."""
+    columns = record_columns(scorer, records)
     scored = scorer.score_columns(columns)
+    return decided_from(
+        scorer,
+        records,
+        columns,
+        scored,
+        context,
+        batch=batch,
+        explain=explain,
+        challenger=challenger,
+    )
+
+
+def record_columns(scorer: Scorer, records: dict[int, BaseModel]) -> Columns:
+    """Validated records as the scorer's canonical columns."""
+    return canonical_columns([vars(record) for record in records.values()], scorer.profile)
+
+
+def decided_from(
+    scorer: Scorer,
+    records: dict[int, BaseModel],
+    columns: Columns,
+    scored: ScoredRecords,
+    context: RequestContext,
+    *,
+    batch: bool,
+    explain: bool = False,
+    challenger: Challenger | None = None,
+) -> Decided:
+    """Each scored record's answer and audit record, under its own decision id. A NEGADO
+    answer carries its reasons, and with ``explain`` every answer carries them and those in
+    favour. A ``challenger`` scores the records too, for the audit records alone."""
+    inputs = [record.model_dump(mode="json") for record in records.values()]
     classes = scorer.profile.classes
     profile = scorer.profile.name
     answers = [

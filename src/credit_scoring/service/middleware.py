@@ -15,7 +15,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from credit_scoring.service.errors import ServiceError, error_bytes
 from credit_scoring.service.metrics import UNMATCHED, Metrics
-from credit_scoring.service.request_context import RequestContext, client_address, open_context
+from credit_scoring.service.request_context import (
+    InFlight,
+    RequestContext,
+    client_address,
+    open_context,
+)
 
 logger = logging.getLogger("credit_scoring.access")
 
@@ -89,8 +94,10 @@ class RequestContextMiddleware:
         body_timeout_seconds: float,
         metrics: Metrics,
         authenticate: Authenticate,
+        in_flight: InFlight,
     ) -> None:
         self.app = app
+        self.in_flight = in_flight
         self.max_body_bytes = max_body_bytes
         self.body_timeout_seconds = body_timeout_seconds
         self.metrics = metrics
@@ -113,6 +120,7 @@ class RequestContextMiddleware:
                 message["headers"] = headers + [(b"x-request-id", request_id.encode())]
             await send(message)
 
+        self.in_flight.count += 1
         try:
             if sent is not None and sent != request_id:
                 raise _InvalidRequestId
@@ -125,6 +133,7 @@ class RequestContextMiddleware:
         except Exception as error:
             await self._fail(send_with_id, outcome, request_id, self._refusal(error, request_id))
         finally:
+            self.in_flight.count -= 1
             self._record(scope, context, outcome["status"])
 
     def _admit(self, scope: Scope, context: RequestContext) -> None:

@@ -25,6 +25,17 @@ class RequestContext:
     invalid_fields: list[str] = field(default_factory=list)
 
 
+class InFlight:
+    """How many HTTP requests this process is handling now (the middleware counts them)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def alone(self) -> bool:
+        """True when at most one request is being handled: the caller's own."""
+        return self.count <= 1
+
+
 def open_context(scope: Scope, request_id: str, started: float) -> RequestContext:
     """A new request's context, kept in its ASGI scope."""
     context = RequestContext(request_id, started)

@@ -17,7 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from credit_scoring.profiles import Profile
 from credit_scoring.profiles.kinds import choices
 from credit_scoring.ml.scorer import Scorer
-from credit_scoring.service.audited_scoring import Decided, decide, decide_and_record
+from credit_scoring.service.audited_scoring import (
+    Decided,
+    decide_and_record,
+    decided_from,
+    record_columns,
+)
 from credit_scoring.service.errors import (
     NotFound,
     PayloadTooLarge,
@@ -217,13 +222,23 @@ async def _score_one(
     context: RequestContext, state: ServiceState, read: ProfileBody, explain: bool
 ) -> JSONResponse:
     """Decide one record on the event loop (a fraction of a millisecond, less than a thread
-    hop costs) and answer once its audit record is on disk."""
+    hop costs; scored with the other requests of the moment) and answer once its audit
+    record is on disk."""
     scorer = state.scorer_for(context, read.profile.name)
     sink = state.audit_sink()
-    record = read.body.data  # type: ignore[attr-defined]
-    challenger = state.challengers.get(scorer.profile.name)
-    decided = decide(
-        scorer, {0: record}, context, batch=False, explain=explain, challenger=challenger
+    records = {0: read.body.data}  # type: ignore[attr-defined]
+    challenger = state.challenger_for(scorer.profile.name)
+    columns = record_columns(scorer, records)
+    scored = await state.scoring[scorer.profile.name].score(columns)
+    decided = decided_from(
+        scorer,
+        records,
+        columns,
+        scored,
+        context,
+        batch=False,
+        explain=explain,
+        challenger=challenger,
     )
     await sink.record_on_loop(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     _count(state, scorer, decided)
@@ -261,7 +276,7 @@ def _batch_answer(
     ]
     if checked.valid:
         sink = state.audit_sink()
-        challenger = state.challengers.get(scorer.profile.name)
+        challenger = state.challenger_for(scorer.profile.name)
         decided = decide_and_record(
             scorer, sink, checked.valid, context, batch=True, explain=explain, challenger=challenger
         )
@@ -389,7 +404,7 @@ def profile_router(profile: Profile, served: list[Profile], prefix: str = "") ->
         "/model", summary=f"The {profile.name} model in service: version, data, metrics, threshold"
     )
     async def model(context: Context, state: State, client: Client) -> dict[str, Any]:
-        challenger = state.challengers.get(profile.name)
+        challenger = state.challenger_for(profile.name)
         scorer = state.scorer_for(context, profile.name)
         return model_description(scorer, challenger.scorer if challenger else None)
 

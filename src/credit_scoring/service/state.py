@@ -6,6 +6,7 @@ import asyncio
 import hmac
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, Request, Security
@@ -25,7 +26,13 @@ from credit_scoring.service.errors import (
     Unauthorized,
 )
 from credit_scoring.service.metrics import Metrics
-from credit_scoring.service.request_context import RequestContext, client_address, context_of
+from credit_scoring.service.request_context import (
+    InFlight,
+    RequestContext,
+    client_address,
+    context_of,
+)
+from credit_scoring.service.scoring_queue import ScoringQueue
 from credit_scoring.service.settings import Settings
 
 
@@ -45,11 +52,13 @@ class ServiceState:
     models: dict[str, Path]
     audit: AuditSink | None = None
     scorers: dict[str, Scorer] = field(default_factory=dict)
+    scoring: dict[str, ScoringQueue] = field(default_factory=dict)  # each scorer's, for /predict
     load_errors: dict[str, str] = field(default_factory=dict)
     challenger_models: dict[str, Path] = field(default_factory=dict)
     challengers: dict[str, Challenger] = field(default_factory=dict)
     drift: dict[str, InputWindow] = field(default_factory=dict)
     drift_upkeep: DriftUpkeep | None = None  # compacts the windows; shares them between workers
+    in_flight: InFlight = field(default_factory=InFlight)  # counted by the middleware
     metrics: Metrics = field(init=False)
     # One batch checked and decided at a time per worker: several at once would hold the
     # interpreter's lock among them, and every other request would wait for its turn.
@@ -119,25 +128,12 @@ class ServiceState:
         reasons = [] if self.models else ["no_model"]
         if set(self.scorers) != set(self.models):
             reasons.append("model_not_loaded")
-        details: dict[str, Any] = {
-            "models": {
-                name: (
-                    self.scorers[name].version
-                    if name in self.scorers
-                    else self.load_errors.get(name, "not loaded")
-                )
-                for name in self.models
-            }
-        }
+        details: dict[str, Any] = {"models": self._versions(self.models, self.scorers)}
         if self.challenger_models:  # a challenger that did not load stops nothing
-            details["challengers"] = {
-                name: (
-                    self.challengers[name].scorer.version
-                    if name in self.challengers
-                    else self.load_errors.get(f"{name} challenger", "not loaded")
-                )
-                for name in self.challenger_models
-            }
+            challengers = {name: c.scorer for name, c in self.challengers.items()}
+            details["challengers"] = self._versions(
+                self.challenger_models, challengers, " challenger"
+            )
         audit = self.audit_status()
         if audit is not None:
             details["audit"] = audit.as_dict()
@@ -147,6 +143,23 @@ class ServiceState:
                 reasons.append("audit_uploader_stopped")
         body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}
         return not reasons, body | (details if detailed else {})
+
+    def _versions(
+        self, wanted: Iterable[str], loaded: Mapping[str, Scorer], error_suffix: str = ""
+    ) -> dict[str, str]:
+        """Each wanted profile's loaded version, or why it is not loaded."""
+        return {
+            name: (
+                loaded[name].version
+                if name in loaded
+                else self.load_errors.get(f"{name}{error_suffix}", "not loaded")
+            )
+            for name in wanted
+        }
+
+    def challenger_for(self, profile: str) -> Challenger | None:
+        """The profile's challenger, if one is loaded."""
+        return self.challengers.get(profile)
 
     def authenticate(self, key: str | None, address: str, context: RequestContext) -> str:
         """The client owning ``key``, also put in ``context``; 401 without a valid key
