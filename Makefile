@@ -5,6 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_INSTALLED := $(VENV)/.run-installed
 PROFILE ?= credit_score
 ROWS ?= 100000
 SEED ?= 42
@@ -20,7 +21,7 @@ MLFLOW_PORT ?= 5000
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: install ## set up (data, a quick model per profile if none), start SeaweedFS and the API on port 8000
+run: $(RUN_INSTALLED) ## set up (data, a quick model per profile if none), start SeaweedFS and the API on port 8000
 	@[ -f $(RAW_REAL) ] || [ -f $(RAW_SYNTH) ] || $(MAKE) --no-print-directory data
 	$(BIN)/credit-scoring ensure-models --preset quick
 	$(BIN)/credit-scoring run-local --port $(PORT)
@@ -36,12 +37,22 @@ notebooks: install ## run the notebooks top to bottom; executed copies, plots in
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute \
 		--ExecutePreprocessor.timeout=1800 --output-dir ../data/processed/notebooks *.ipynb
 
+# `make run` needs the service, training and SeaweedFS only (requirements-run.txt); every
+# other target the whole development set. Both go into the same .venv, and the whole set
+# holds the run set: once it is installed, `make run` installs nothing more.
+$(RUN_INSTALLED): requirements-run.txt pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --require-hashes -r requirements-run.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
 $(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -e .
-	@touch $@
+	@touch $@ $(RUN_INSTALLED)
 
 install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
 
@@ -72,18 +83,18 @@ bench: install ## measure the DESIGN budgets: wrk on the service, a plain server
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/bench.py
 
-data: install ## generate credit_score's synthetic raw file unless a real train.csv is present
+data: $(RUN_INSTALLED) ## generate credit_score's synthetic raw file unless a real train.csv is present
 	@if [ -f $(RAW_REAL) ]; then echo "real data present: $(RAW_REAL); nothing to generate"; \
 	elif [ -f $(RAW_SYNTH) ]; then echo "synthetic data present: $(RAW_SYNTH)"; \
 	else $(BIN)/credit-scoring data --rows $(ROWS) --seed $(SEED) --output $(RAW_SYNTH); fi
 
-train: data ## full training: model comparison, tuning, threshold, report, artifact
+train: install data ## full training: model comparison, tuning, threshold, report, artifact
 	$(BIN)/credit-scoring train --profile $(PROFILE)
 
 train-quick: data ## quick preset (no tuning, fewer folds) for a first model in minutes
 	$(BIN)/credit-scoring train --profile $(PROFILE) --preset quick
 
-score: install ## score a raw file: make score [PROFILE=p INPUT=raw.csv OUTPUT=scored.csv MODEL=dir]
+score: $(RUN_INSTALLED) ## score a raw file: make score [PROFILE=p INPUT=raw.csv OUTPUT=scored.csv MODEL=dir]
 	$(BIN)/credit-scoring score --profile $(PROFILE) $(if $(MODEL),--model $(MODEL),) \
 		$(if $(INPUT),--input $(INPUT),) --output $(or $(OUTPUT),data/processed/$(PROFILE)/scored.csv)
 

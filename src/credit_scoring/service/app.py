@@ -8,8 +8,10 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring.ml.artifact import ArtifactError, load_artifact, models_under
@@ -21,6 +23,7 @@ from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.object_store import object_store
 from credit_scoring.service.auth import KeyRing, RateLimiter
 from credit_scoring.service.errors import install_error_handlers
+from credit_scoring.service.fast_lane import ServiceApp
 from credit_scoring.service.middleware import RequestContextMiddleware
 from credit_scoring.service.request_body import document_request_models
 from credit_scoring.service.drift_monitor import DriftUpkeep
@@ -190,7 +193,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
 
     docs = settings.docs_enabled
-    app = FastAPI(
+    app = ServiceApp(
         title="Credit decision service",
         version="1.0",
         description="Scores credit applicants: class, probabilities and decision.",
@@ -206,30 +209,37 @@ def create_app(settings: Settings) -> FastAPI:
     if docs:
         add_docs(app, OPENAPI_URL)
     install_error_handlers(app, profiles)
-    include_routes(app, profiles, default=next(iter(state.models), profiles[0].name))
-    app.add_middleware(
-        RequestContextMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        body_timeout_seconds=settings.body_timeout_seconds,
-        metrics=state.metrics,
-        authenticate=state.authenticate,
-        in_flight=state.in_flight,
-    )
+    decisions = include_routes(app, profiles, default=next(iter(state.models), profiles[0].name))
+    around: dict[str, Any] = {
+        "max_body_bytes": settings.max_body_bytes,
+        "body_timeout_seconds": settings.body_timeout_seconds,
+        "metrics": state.metrics,
+        "authenticate": state.authenticate,
+        "in_flight": state.in_flight,
+    }
+    app.add_middleware(RequestContextMiddleware, **around)
+    single = [route for route in decisions if route.path.endswith("/predict")]
+    app.take_fast_lane(single, lambda endpoint: RequestContextMiddleware(endpoint, **around))
     return app
 
 
-def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> None:
+def include_routes(app: FastAPI, profiles: list[Profile], default: str) -> list[APIRoute]:
     """Probes; /v1/<profile>/... for each profile; the unprefixed routes existing clients
     call (/predict and /predict/batch for every profile, /feedback and /model for
-    ``default``, the first profile with a model); and the request models in the docs."""
+    ``default``, the first profile with a model); and the request models in the docs.
+    Returns the decision routes."""
+    deciding = [decision_router(profiles)] + [
+        decision_router([profile], prefix=f"/v1/{profile.name}") for profile in profiles
+    ]
     app.include_router(probe_router())
     app.include_router(monitoring_router(profiles))
-    app.include_router(decision_router(profiles))
+    app.include_router(deciding[0])
     app.include_router(profile_router(PROFILES[default], profiles))
-    for profile in profiles:
-        app.include_router(decision_router([profile], prefix=f"/v1/{profile.name}"))
+    for profile, router in zip(profiles, deciding[1:]):
+        app.include_router(router)
         app.include_router(profile_router(profile, profiles, prefix=f"/v1/{profile.name}"))
     document_request_models(app, [m for p in profiles for m in request_schemas(p)])
+    return [route for router in deciding for route in router.routes if isinstance(route, APIRoute)]
 
 
 def app_from_environment() -> FastAPI:
