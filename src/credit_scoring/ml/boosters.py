@@ -51,9 +51,10 @@ def _check(status: int) -> None:
 
 
 class LightGBMRows:
-    """A LightGBM classifier through LightGBM's C API: its single-row fast path for one
-    record, its matrix prediction (one thread for a few rows) for more, or the same trees
-    compiled (``ml.compiled_trees``) for more than a few rows when the artifact has them."""
+    """A LightGBM classifier: the same trees compiled (``ml.compiled_trees``) when the
+    artifact has them, faster at every size here (one row 20-30 µs against 36-38, 44 rows
+    110-140 µs against 660-1060); else LightGBM's C API, its single-row fast path for one
+    record and its matrix prediction (one thread for a few rows) for more."""
 
     def __init__(self, estimator: LGBMClassifier, compiled: Forest | None = None) -> None:
         self._compiled = compiled
@@ -69,10 +70,10 @@ class LightGBMRows:
     def proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of the rows of ``X``."""
         X = np.ascontiguousarray(X, dtype=np.float64)
-        if len(X) == 1:
-            out = self._single(X[0])
-        elif len(X) > FEW_ROWS and self._compiled is not None:
+        if self._compiled is not None:
             out = self._compiled(X)
+        elif len(X) == 1:
+            out = self._single(X[0])
         else:
             out = self._matrix(X)
         scores = out.reshape(len(X), self._outputs)
