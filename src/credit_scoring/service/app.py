@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -82,11 +83,17 @@ LOAD_ERRORS = (ArtifactError, ScorerError, ImportError, OSError, ValueError, Att
 
 
 def load_models(state: ServiceState) -> None:
-    """Load every model found (each failure recorded for /ready; the others still serve),
-    then each challenger whose profile has a model."""
-    for profile, directory in state.models.items():
+    """Load every model found, each in its own thread (much of a load runs in the boosters'
+    and numpy's C code, outside the interpreter's lock); each failure is recorded for
+    /ready, and the others still serve. Then each challenger whose profile has a model."""
+    with ThreadPoolExecutor(max(1, len(state.models)), "model-load") as pool:
+        loads = {
+            profile: pool.submit(load_scorer, state.settings, profile, directory)
+            for profile, directory in state.models.items()
+        }
+    for profile, load in loads.items():
         try:
-            scorer = load_scorer(state.settings, profile, directory)
+            scorer = load.result()
         except LOAD_ERRORS as error:
             state.load_errors[profile] = f"{type(error).__name__}: {error}"
             logger.error("%s model not loaded: %s", profile, error)
