@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.ml.artifact import load_artifact
 from credit_scoring.service.app import create_app
+from credit_scoring.service import drift_monitor
 from credit_scoring.service.drift_monitor import InputWindow, _last
 from tests.helpers import HEADERS, make_settings
 from tests.service.test_metrics import samples, value
@@ -100,3 +101,41 @@ def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_d
     assert _last(list(window._chunks), "Age", 5).tolist() == [22.0, 23.0, 24.0, 25.0, 26.0]
     window.add(ages([27.0] * 7))  # a batch larger than the window
     assert len(window._chunks) == 1 and window.table()["window"]["records"] == 5
+
+
+def test_records_added_while_a_compaction_joins_are_kept_in_order(
+    trained_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The joining runs outside the lock: a request adding meanwhile is neither blocked nor
+    lost, and stays after the joined records."""
+    artifact = load_artifact(trained_dir)
+    reference = artifact.metadata.input_reference
+    assert reference is not None
+    window = InputWindow(artifact.profile, reference, size=100)
+
+    def ages(values: list[float]) -> dict[str, np.ndarray]:
+        return {name: np.full(len(values), np.nan) for name in reference} | {
+            "Age": np.asarray(values)
+        }
+
+    for age in (20.0, 21.0, 22.0):
+        window.add(ages([age]))
+    joining = drift_monitor.np.concatenate
+    arrived: list[bool] = []
+
+    def concatenate_while_a_request_adds(arrays: Any) -> Any:
+        if not arrived:
+            arrived.append(True)
+            window.add(ages([23.0]))  # would deadlock if the lock were held here
+        return joining(arrays)
+
+    monkeypatch.setattr(drift_monitor.np, "concatenate", concatenate_while_a_request_adds)
+    window.compact()
+    monkeypatch.undo()
+    assert len(window._chunks) == 2  # the three joined, then the one added meanwhile
+    assert _last(list(window._chunks), "Age", 4).tolist() == [20.0, 21.0, 22.0, 23.0]
+    window.add(ages([24.0]))
+    window.compact()
+    assert len(window._chunks) == 2  # the one joined before, then the two loose ones joined
+    assert _last(list(window._chunks), "Age", 5).tolist() == [20.0, 21.0, 22.0, 23.0, 24.0]
+    assert window.table()["window"]["records"] == 5

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,16 +65,24 @@ class InputWindow:
                 self._loose = min(self._loose, len(self._chunks))
 
     def compact(self) -> None:
-        """Join the chunks added since the last call into one."""
+        """Join the chunks added since the last call into one. The joining (milliseconds for
+        a few thousand chunks) runs outside the lock: requests that add meanwhile never wait
+        for it."""
         with self._lock:
             if self._loose < 2:
                 return
-            loose = [self._chunks.pop() for _ in range(self._loose)][::-1]
-            names = [column.name for column in self._columns]
-            columns = {name: np.concatenate([c.columns[name] for c in loose]) for name in names}
-            records = sum(c.records for c in loose)
-            self._chunks.append(_Chunk(columns, records, loose[0].first, loose[-1].last))
-            self._loose = 0
+            loose = list(islice(self._chunks, len(self._chunks) - self._loose, None))
+        names = [column.name for column in self._columns]
+        columns = {name: np.concatenate([c.columns[name] for c in loose]) for name in names}
+        records = sum(c.records for c in loose)
+        joined = _Chunk(columns, records, loose[0].first, loose[-1].last)
+        with self._lock:
+            chunks = list(self._chunks)
+            start = len(chunks) - self._loose  # those added meanwhile are loose too
+            if start < 0 or not all(a is b for a, b in zip(chunks[start:], loose)):
+                return  # some were pushed out meanwhile: the next call joins the rest
+            self._chunks = deque(chunks[:start] + [joined] + chunks[start + len(loose) :])
+            self._loose -= len(loose)
 
     def counts(self) -> WindowCounts:
         """This window's records, time span and counts per bin of each input."""
