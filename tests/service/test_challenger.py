@@ -17,10 +17,9 @@ from credit_scoring.ml.training_run import train
 from credit_scoring.profiles import get_profile
 from credit_scoring.service.app import create_app
 from credit_scoring.service.settings import Settings
-from tests.helpers import HEADERS, SIGNING_KEY, make_settings, spooled_records
+from tests.helpers import HEADERS, SIGNING_KEY, make_settings, spooled_records, without_ids
 
 BATCH = 100
-IDS = {"decision_id", "request_id"}  # new on every call, with or without a challenger
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +47,11 @@ def _answers(
             client.post("/predict/batch", json=body, headers=HEADERS).json() for body in bodies
         ]
         metrics = client.get("/metrics").text
-    return [_without_ids(answer) for answer in answers], metrics
+    return [without_ids(answer) for answer in answers], metrics
 
 
 def _raise(*args: object) -> None:
     raise RuntimeError("the challenger broke")
-
-
-def _without_ids(answer: Any) -> Any:
-    if isinstance(answer, dict):
-        return {key: _without_ids(value) for key, value in answer.items() if key not in IDS}
-    if isinstance(answer, list):
-        return [_without_ids(item) for item in answer]
-    return answer
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,11 @@ def test_an_unknown_profile_is_named(fresh_client: TestClient) -> None:
     assert fresh_client.get("/monitoring/drift").status_code == 401
 
 
+def _with_ages(reference: dict[str, Any], values: list[float]) -> dict[str, np.ndarray]:
+    """Records of these ages and no other input."""
+    return {name: np.full(len(values), np.nan) for name in reference} | {"Age": np.asarray(values)}
+
+
 def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_dir: Path) -> None:
     artifact = load_artifact(trained_dir)
     reference = artifact.metadata.input_reference
@@ -87,9 +92,7 @@ def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_d
     window = InputWindow(artifact.profile, reference, size=5)
 
     def ages(values: list[float]) -> dict[str, np.ndarray]:
-        return {name: np.full(len(values), np.nan) for name in reference} | {
-            "Age": np.asarray(values)
-        }
+        return _with_ages(reference, values)
 
     window.add(ages([20.0, 21.0, 22.0]))
     window.add(ages([23.0]))
@@ -114,9 +117,7 @@ def test_records_added_while_a_compaction_joins_are_kept_in_order(
     window = InputWindow(artifact.profile, reference, size=100)
 
     def ages(values: list[float]) -> dict[str, np.ndarray]:
-        return {name: np.full(len(values), np.nan) for name in reference} | {
-            "Age": np.asarray(values)
-        }
+        return _with_ages(reference, values)
 
     for age in (20.0, 21.0, 22.0):
         window.add(ages([age]))

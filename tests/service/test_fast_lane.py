@@ -12,17 +12,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Router
 
 from credit_scoring.service.app import create_app
-from tests.helpers import HEADERS, make_settings
-
-IDS = {"request_id", "decision_id"}  # new on every answer
-
-
-def _without_ids(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_ids(v) for k, v in value.items() if k not in IDS}
-    if isinstance(value, list):
-        return [_without_ids(v) for v in value]
-    return value
+from tests.helpers import HEADERS, make_settings, without_ids
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +54,7 @@ def test_each_answer_and_its_count_are_the_full_stacks(
     for path, request in _cases(english):
         got, expected = fast.post(path, **request), full.post(path, **request)
         assert got.status_code == expected.status_code, (path, got.text)
-        assert _without_ids(got.json()) == _without_ids(expected.json()), path
+        assert without_ids(got.json()) == without_ids(expected.json()), path
         assert got.headers["content-type"] == expected.headers["content-type"]
         assert got.headers["x-request-id"]
     assert _counted_requests(fast) == _counted_requests(full)
