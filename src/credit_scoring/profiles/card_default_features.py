@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from credit_scoring.profiles.base import Profile
-from credit_scoring.profiles.transformer import Columns, FeatureEncoder
+from credit_scoring.profiles.transformer import Columns, FeatureEncoder, float_matrix
 
 PAY_STATUS = ("PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6")
 BILLS = tuple(f"BILL_AMT{k}" for k in range(1, 7))
@@ -105,6 +105,13 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
         )
 
 
+def _mean_of_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix.mean(axis=1)``, the same sum divided by the same count, without np.mean's
+    few microseconds of bookkeeping (a sizeable share of one record's features)."""
+    means: np.ndarray = matrix.sum(axis=1) / matrix.shape[1]
+    return means
+
+
 class CardDefaultFeatures(FeatureEncoder):
     """Raw statuses, bills and payments, plus utilisation, payment ratios, delay counts and
     recency, and trends (see ``DERIVED``)."""
@@ -127,9 +134,9 @@ class CardDefaultFeatures(FeatureEncoder):
             name: np.asarray(columns[name], dtype="float64") for name in self.profile.input_names
         }
         limit = column["LIMIT_BAL"]
-        status = np.column_stack([column[name] for name in PAY_STATUS])
-        bills = np.column_stack([column[name] for name in BILLS])
-        paid = np.column_stack([column[name] for name in PAYMENTS])
+        status = float_matrix([column[name] for name in PAY_STATUS])
+        bills = float_matrix([column[name] for name in BILLS])
+        paid = float_matrix([column[name] for name in PAYMENTS])
         utilisation = bills / limit[:, None]
         owed = bills[:, 1:]
         ratios = np.where(owed <= 0, 1.0, np.minimum(_ratio(paid[:, :5], owed), MAX_PAYMENT_RATIO))
@@ -137,7 +144,8 @@ class CardDefaultFeatures(FeatureEncoder):
         delayed = status >= 1
         education = column["EDUCATION"]
         features = {name: column[name] for name in ("LIMIT_BAL", *BILLS, *PAYMENTS)}
-        features["education_level"] = np.where(np.isin(education, (1, 2, 3)), education, 4.0)
+        known = (education == 1) | (education == 2) | (education == 3)  # np.isin, cheaper
+        features["education_level"] = np.where(known, education, 4.0)
         features["education_level"][np.isnan(education)] = np.nan
         features |= {f"months_late_{k + 1}": late[:, k] for k in range(6)}
         for state, code, _ in STATES:
@@ -145,10 +153,10 @@ class CardDefaultFeatures(FeatureEncoder):
             features |= {f"{state}_{k + 1}": flags[:, k] for k in range(6)}
         features |= {f"utilisation_{k + 1}": utilisation[:, k] for k in range(6)}
         features["utilisation_max"] = utilisation.max(axis=1)
-        features["utilisation_mean"] = utilisation.mean(axis=1)
+        features["utilisation_mean"] = _mean_of_rows(utilisation)
         features["utilisation_trend"] = utilisation[:, 0] - utilisation[:, 5]
         features |= {f"payment_ratio_{k + 1}": ratios[:, k] for k in range(5)}
-        features["payment_ratio_mean"] = ratios.mean(axis=1)
+        features["payment_ratio_mean"] = _mean_of_rows(ratios)
         features["months_delayed"] = delayed.sum(axis=1).astype("float64")
         features["worst_delay"] = np.maximum(status.max(axis=1), 0.0)
         features["months_since_delay"] = np.where(
