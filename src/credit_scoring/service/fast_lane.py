@@ -1,7 +1,7 @@
 """The decision routes taken straight to their endpoint.
 
-A POST to ``/predict`` went through three of Starlette's and FastAPI's middlewares, the
-router's matching of every route and FastAPI's request handling before the endpoint ran:
+A POST to ``/predict`` went through the middlewares Starlette and FastAPI add (five layers),
+the router's matching of every route and FastAPI's request handling before the endpoint ran:
 about a quarter of a decision's CPU, for a route that needs none of it (its endpoint takes
 the bare request and returns its response). Here the app sends those requests to the
 endpoint directly, inside the same request-context middleware (id, body, key, access log,
