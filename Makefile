@@ -6,6 +6,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_INSTALLED := $(VENV)/.run-installed
+DEV_INSTALLED := $(VENV)/.dev-installed
 PROFILE ?= credit_score
 ROWS ?= 100000
 SEED ?= 42
@@ -39,7 +40,8 @@ notebooks: install ## run the notebooks top to bottom; executed copies, plots in
 
 # `make run` needs the service, training and SeaweedFS only (requirements-run.txt); every
 # other target the whole development set. Both go into the same .venv, and the whole set
-# holds the run set: once it is installed, `make run` installs nothing more.
+# holds the run set: once it is installed, `make run` installs nothing more. Each has its
+# own stamp (not the entry point, which either install writes).
 $(RUN_INSTALLED): requirements-run.txt pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -47,14 +49,14 @@ $(RUN_INSTALLED): requirements-run.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-$(BIN)/credit-scoring: requirements-dev.txt pyproject.toml
+$(DEV_INSTALLED): requirements-dev.txt pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@ $(RUN_INSTALLED)
 
-install: $(BIN)/credit-scoring ## build .venv from the hashed, exported lock (no Poetry needed)
+install: $(DEV_INSTALLED) ## build .venv from the hashed, exported lock (no Poetry needed)
 
 lint: install ## black, flake8, mypy --strict, hadolint, zizmor, workflow, compose + dependabot schemas, cfn-lint, promtool (config, alert rule tests)
 	$(BIN)/black --check src tests bench scripts

@@ -27,12 +27,12 @@ class CountingScorer(Scorer):
     def __init__(self, artifact: Artifact) -> None:
         super().__init__(artifact)
         self.calls: list[int] = []
-        self.failure: Exception | None = None
+        self.fails_on: float | None = None  # an Age that makes a call raise
 
     def score_columns(self, columns: Columns) -> ScoredRecords:
         self.calls.append(len(next(iter(columns.values()))))
-        if self.failure is not None:
-            raise self.failure
+        if self.fails_on is not None and self.fails_on in columns["Age"]:
+            raise RuntimeError("booster gone")
         return super().score_columns(columns)
 
 
@@ -99,20 +99,25 @@ def test_a_cancelled_request_leaves_the_others_their_answers(
     _assert_same(last, Scorer.score_columns(scorer, each[2]))
 
 
-def test_a_failing_call_fails_every_request_in_it(
+def test_a_failing_call_fails_only_the_request_that_makes_it_fail(
     artifact: Artifact, api_records: list[dict[str, Any]]
 ) -> None:
+    """The shared call fails; each request is then scored alone: the one whose record makes
+    the scorer raise gets the error, the others their decisions."""
     scorer = CountingScorer(artifact)
-    scorer.failure = RuntimeError("booster gone")
+    records = [record | {"Age": 30 + k} for k, record in enumerate(api_records[:4])]
+    scorer.fails_on = 32.0
     queue = ScoringQueue(scorer, alone=lambda: False)
+    each = _each(scorer, records)
 
     async def together() -> list[Any]:
-        scores = (queue.score(columns) for columns in _each(scorer, api_records[:4]))
-        return await asyncio.gather(*scores, return_exceptions=True)
+        return await asyncio.gather(*(queue.score(c) for c in each), return_exceptions=True)
 
     outcomes = asyncio.run(together())
-    assert scorer.calls == [4]
-    assert all(isinstance(outcome, RuntimeError) for outcome in outcomes)
+    assert scorer.calls == [4, 1, 1, 1, 1]
+    assert isinstance(outcomes[2], RuntimeError)
+    for k in (0, 1, 3):
+        _assert_same(outcomes[k], Scorer.score_columns(scorer, each[k]))
 
 
 def test_concurrent_predictions_answer_and_audit_each_record_as_alone(

@@ -79,7 +79,8 @@ class InputWindow:
         with self._lock:
             chunks = list(self._chunks)
             start = len(chunks) - self._loose  # those added meanwhile are loose too
-            if start < 0 or not all(a is b for a, b in zip(chunks[start:], loose)):
+            present = chunks[start : start + len(loose)]
+            if len(present) < len(loose) or not all(a is b for a, b in zip(present, loose)):
                 return  # some were pushed out meanwhile: the next call joins the rest
             self._chunks = deque(chunks[:start] + [joined] + chunks[start + len(loose) :])
             self._loose -= len(loose)

@@ -4,7 +4,8 @@ One record through the scorer costs a few hundred microseconds, nearly all of it
 (numpy's cost per operation, two calls into the boosters): thirty records in one call cost
 little more than one. Under concurrent load, the requests that reach scoring in the same
 turn of the event loop are scored together, and each gets its own row back. A request alone
-in the process is scored at once, without waiting for the next turn.
+in the process is scored at once, without waiting for the next turn. When the shared call
+fails, each request is scored alone: one record's failure stays its own request's.
 """
 
 from __future__ import annotations
@@ -45,14 +46,13 @@ class ScoringQueue:
 
     def _score_waiting(self) -> None:
         waiting, self._waiting = self._waiting, []
-        names = list(waiting[0][0])
-        merged = {name: np.concatenate([columns[name] for columns, _ in waiting]) for name in names}
         try:
+            names = list(waiting[0][0])
+            merged = {name: np.concatenate([c[name] for c, _ in waiting]) for name in names}
             scored = self.scorer.score_columns(merged)
-        except Exception as error:  # each request fails as it would have alone
-            for _, future in waiting:
-                if not future.done():
-                    future.set_exception(error)
+        except Exception:  # one request's record may be the cause: each is scored alone
+            for columns, future in waiting:
+                self._score_alone(columns, future)
             return
         start = 0
         for columns, future in waiting:
@@ -60,3 +60,12 @@ class ScoringQueue:
             if not future.done():  # done: its request was cancelled meanwhile
                 future.set_result(scored.rows(start, start + count))
             start += count
+
+    def _score_alone(self, columns: Columns, future: asyncio.Future[ScoredRecords]) -> None:
+        """One request's records scored on their own: its decisions, or its own error."""
+        if future.done():
+            return
+        try:
+            future.set_result(self.scorer.score_columns(columns))
+        except Exception as error:
+            future.set_exception(error)
