@@ -3,7 +3,7 @@ moves the shifted input to `act` and leaves the others; a small window says `too
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,20 +80,25 @@ def test_an_unknown_profile_is_named(fresh_client: TestClient) -> None:
     assert fresh_client.get("/monitoring/drift").status_code == 401
 
 
-def _with_ages(reference: dict[str, Any], values: list[float]) -> dict[str, np.ndarray]:
-    """Records of these ages and no other input."""
-    return {name: np.full(len(values), np.nan) for name in reference} | {"Age": np.asarray(values)}
+Ages = Callable[[list[float]], dict[str, np.ndarray]]
 
 
-def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_dir: Path) -> None:
+def _age_window(trained_dir: Path, size: int) -> tuple[InputWindow, Ages]:
+    """An empty window of the model's inputs, and records of given ages and no other input."""
     artifact = load_artifact(trained_dir)
     reference = artifact.metadata.input_reference
     assert reference is not None
-    window = InputWindow(artifact.profile, reference, size=5)
 
     def ages(values: list[float]) -> dict[str, np.ndarray]:
-        return _with_ages(reference, values)
+        return {name: np.full(len(values), np.nan) for name in reference} | {
+            "Age": np.asarray(values)
+        }
 
+    return InputWindow(artifact.profile, reference, size=size), ages
+
+
+def test_the_window_keeps_the_last_records_across_requests_of_any_size(trained_dir: Path) -> None:
+    window, ages = _age_window(trained_dir, size=5)
     window.add(ages([20.0, 21.0, 22.0]))
     window.add(ages([23.0]))
     window.add(ages([24.0, 25.0, 26.0]))
@@ -111,14 +116,7 @@ def test_records_added_while_a_compaction_joins_are_kept_in_order(
 ) -> None:
     """The joining runs outside the lock: a request adding meanwhile is neither blocked nor
     lost, and stays after the joined records."""
-    artifact = load_artifact(trained_dir)
-    reference = artifact.metadata.input_reference
-    assert reference is not None
-    window = InputWindow(artifact.profile, reference, size=100)
-
-    def ages(values: list[float]) -> dict[str, np.ndarray]:
-        return _with_ages(reference, values)
-
+    window, ages = _age_window(trained_dir, size=100)
     for age in (20.0, 21.0, 22.0):
         window.add(ages([age]))
     joining = drift_monitor.np.concatenate
