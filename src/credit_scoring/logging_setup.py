@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timezone
 from typing import Any
+
+from credit_scoring.json_bytes import json_bytes
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -23,7 +24,7 @@ class JsonFormatter(logging.Formatter):
         entry |= {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return json_bytes(entry, default=str).decode()
 
 
 def configure_logging(level: str = "INFO", json_format: bool = False) -> None:

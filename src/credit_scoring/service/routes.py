@@ -14,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from credit_scoring.json_bytes import json_bytes
 from credit_scoring.profiles import Profile
 from credit_scoring.profiles.kinds import choices
 from credit_scoring.ml.scorer import Scorer
@@ -220,7 +221,7 @@ def explain_requested(request: Request) -> bool:
 
 async def _score_one(
     context: RequestContext, state: ServiceState, read: ProfileBody, explain: bool
-) -> JSONResponse:
+) -> Response:
     """Decide one record on the event loop (a fraction of a millisecond, less than a thread
     hop costs; scored with the other requests of the moment) and answer once its audit
     record is on disk."""
@@ -243,7 +244,8 @@ async def _score_one(
     await sink.record_on_loop(Stream.PREDICTIONS, scorer.profile.name, decided.audit_records)
     _count(state, scorer, decided)
     # Built as the response model says (a test holds the two together), sent as it is.
-    return JSONResponse(_envelope(context, scorer) | decided.answers[0])
+    answer = json_bytes(_envelope(context, scorer) | decided.answers[0])
+    return Response(answer, media_type="application/json")
 
 
 async def _score_batch(
@@ -308,7 +310,7 @@ def decision_router(profiles: list[Profile], prefix: str = "") -> APIRouter:
         openapi_extra=documented_body(list(singles.values()), _examples(profiles))
         | {"parameters": [EXPLAIN_PARAMETER], "security": API_KEY_SECURITY},
     )
-    async def predict(request: Request) -> JSONResponse:
+    async def predict(request: Request) -> Response:
         # The dependencies' steps called directly: FastAPI's solving of them cost more than
         # the scoring. Authenticated first (the id goes into the context), then the body.
         context, state = context_of(request), state_of(request)

@@ -13,7 +13,6 @@ segments (``*.jsonl``) wait for the uploader.
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import threading
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
+
+from credit_scoring.json_bytes import json_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class Spool:
     def write(self, records: list[dict[str, Any]]) -> int:
         """Write ``records`` to the active segment, not yet forced to disk; the write's
         ticket for ``make_durable``. Raises SpoolError as ``append`` does."""
-        data = b"".join(json.dumps(r, separators=(",", ":")).encode() + b"\n" for r in records)
+        data = b"".join(json_bytes(record) + b"\n" for record in records)
         with self._lock:
             try:
                 if self._spooled_estimate() + len(data) > self.max_bytes:
