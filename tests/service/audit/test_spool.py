@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -100,15 +101,15 @@ def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writer = small_spool(tmp_path, "task-a", fsync=True)
-    real_fsync = spool.os.fsync
+    real_sync = spool.os.fdatasync
     synced_sizes: list[int] = []
 
-    def slow_fsync(descriptor: int) -> None:
+    def slow_sync(descriptor: int) -> None:
         time.sleep(0.01)  # a disk flush: the others queue meanwhile
-        real_fsync(descriptor)
+        real_sync(descriptor)
         synced_sizes.append(os.fstat(descriptor).st_size)
 
-    monkeypatch.setattr(spool.os, "fsync", slow_fsync)
+    monkeypatch.setattr(spool.os, "fdatasync", slow_sync)
     assert _append_concurrently(writer, 32) == ["ok"] * 32
     assert 1 <= len(synced_sizes) < 32  # shared, not one each
     (segment,) = tmp_path.glob("predictions-*.part")
@@ -118,15 +119,38 @@ def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
     assert sorted(lines) == sorted(f'{{"decision_id":"d{k}"}}' for k in range(32))
 
 
+def test_a_new_segment_s_name_is_synced_before_its_first_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = small_spool(tmp_path, "task-a", fsync=True)
+    synced: list[str] = []
+    real_fsync, real_sync = spool.os.fsync, spool.os.fdatasync
+
+    def fsync(descriptor: int) -> None:
+        synced.append("directory" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file")
+        real_fsync(descriptor)
+
+    def fdatasync(descriptor: int) -> None:
+        synced.append("record")
+        real_sync(descriptor)
+
+    monkeypatch.setattr(spool.os, "fsync", fsync)
+    monkeypatch.setattr(spool.os, "fdatasync", fdatasync)
+    writer.append([{"decision_id": "d1"}])
+    writer.append([{"decision_id": "d2"}])
+    writer.close()
+    assert synced == ["directory", "record", "record"]
+
+
 def test_when_an_fsync_fails_no_append_it_covered_succeeds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writer = small_spool(tmp_path, "task-a", fsync=True)
 
-    def failing_fsync(descriptor: int) -> None:
+    def failing_sync(descriptor: int) -> None:
         time.sleep(0.01)
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(spool.os, "fsync", failing_fsync)
+    monkeypatch.setattr(spool.os, "fdatasync", failing_sync)
     outcomes = _append_concurrently(writer, 16)
     assert all("audit spool unavailable" in outcome for outcome in outcomes), outcomes

@@ -65,6 +65,15 @@ def _still_at(path: Path, handle: IO[bytes]) -> bool:
         return False
 
 
+def _sync_directory(directory: Path) -> None:
+    """Force the directory's entries to disk: a new segment's name survives a power cut."""
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 @contextmanager
 def claimed(path: Path) -> Iterator[IO[bytes] | None]:
     """Open ``path`` under an exclusive non-blocking flock; None if gone or held elsewhere.
@@ -143,6 +152,8 @@ class Spool:
                 handle.close()
                 continue
             if _still_at(path, handle):
+                if self.fsync:  # the name on disk once: each record then needs its data only
+                    _sync_directory(self.directory)
                 self._active, self._active_path, self._opened_at = handle, path, self.clock()
                 return
             handle.close()
@@ -191,7 +202,7 @@ class Spool:
             try:
                 if handle is None:  # abandoned after a failed write: never synced
                     raise OSError("the segment was abandoned")
-                os.fsync(handle.fileno())
+                os.fdatasync(handle.fileno())  # data and size; the name was synced at open
             except (OSError, ValueError) as error:
                 with self._lock:
                     self.last_error = str(error)
