@@ -139,14 +139,27 @@ class Scorer:
             frame = pd.DataFrame({name: columns[name] for name in self.profile.input_names})
             proba: np.ndarray = self.artifact.pipeline[1:].predict_proba(frame)
             return proba
-        return self.fast.proba(self._features.matrix(columns))
+        return self.fast.proba(self.feature_matrix(columns))
+
+    def feature_matrix(self, columns: Columns) -> np.ndarray:
+        """The profile's features of canonical columns, one float row per record."""
+        return self._features.matrix(columns)
+
+    def model_step(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of a feature matrix: the model step alone (the trees, the
+        stack, the elderly rule), on the fast path or the Pipeline's last step."""
+        if self.fast is None:
+            frame = pd.DataFrame(X, columns=self._features.get_feature_names_out())
+            proba: np.ndarray = self.artifact.pipeline[2:].predict_proba(frame)
+            return proba
+        return self.fast.proba(X)
 
     def explain(self, columns: Columns) -> Explanations | None:
         """The records' risk log-odds split by field (``ml.explanation``); None when the
         model has no native form (the Pipeline serves it) to take SHAP values from."""
         if self.fast is None or self._to_fields is None:
             return None
-        attribution = self.fast.explain(self._features.matrix(columns), self.profile.risk_index)
+        attribution = self.fast.explain(self.feature_matrix(columns), self.profile.risk_index)
         count = len(attribution.contributions)
         return Explanations(
             self.profile,

@@ -55,6 +55,17 @@ def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
     return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
 
 
+REPEAT_SAMPLE = 1_000  # the values judged
+FEW_TO_JUDGE = 64  # fewer values than this: read each (the API's records, small frames)
+
+
+def repeats(values: pd.Series) -> bool:
+    """Whether the values repeat enough, judged on the first REPEAT_SAMPLE, that reading
+    each distinct one once beats reading them all: at most one distinct value in two."""
+    sample = values.iloc[:REPEAT_SAMPLE]
+    return len(sample) >= FEW_TO_JUDGE and 2 * sample.nunique(dropna=False) <= len(sample)
+
+
 def number_or_nan(value: Any, column: InputColumn) -> float:
     """A validated number as a float, NaN when absent or outside the validity range."""
     if value is None:
@@ -72,16 +83,27 @@ class NumberKind(ColumnKind):
     ranged = True
 
     def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
-        """Numbers from raw values: tokens and text missing, trailing `_` stripped."""
+        """Numbers from raw values: tokens and text missing, trailing `_` stripped. Text
+        that repeats (a customer's months, small counts) is read once per distinct value."""
         if pd.api.types.is_numeric_dtype(values.dtype):
             return column.within_range(values.astype("float64"))
+        if not repeats(values):
+            return column.within_range(self._numbers(values, column))
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        numbers = self._numbers(pd.Series(distinct, dtype=values.dtype), column).to_numpy()
+        table = np.append(numbers, np.nan)  # code -1: missing
+        return column.within_range(pd.Series(table[codes], index=values.index))
+
+    @staticmethod
+    def _numbers(values: pd.Series, column: InputColumn) -> pd.Series:
+        """The numbers in text values (NaN where none)."""
         numbers = pd.to_numeric(values, errors="coerce").astype("float64")  # the clean ones
         dirty = numbers.isna() & values.notna()
         if dirty.any():
             text = values[dirty].astype("string").str.strip()
             text = text.mask(text.isin(column.tokens)).str.rstrip("_")
             numbers[dirty] = pd.to_numeric(text, errors="coerce").astype("float64")
-        return column.within_range(numbers)
+        return numbers
 
     def canonical(self, value: Any, column: InputColumn) -> float:
         """The number as a float (NaN when absent)."""
@@ -101,7 +123,13 @@ class CategoryKind(ColumnKind):
     name = "category"
 
     def parse(self, values: pd.Series, column: InputColumn) -> pd.Series:
-        """Known categories kept (stripped); tokens and anything else missing."""
+        """Known categories kept (stripped); tokens and anything else missing. A file's
+        column (few categories, repeated) is read once per distinct value."""
+        if repeats(values):
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+            table = np.empty(len(distinct) + 1, dtype=object)  # the last: missing (code -1)
+            table[:-1] = [self.canonical(value, column) for value in distinct]
+            return pd.Series(table[codes], index=values.index, dtype=object)
         raw = values.to_numpy(dtype=object)
         known = values.isin(column.categories).to_numpy()
         parsed = raw.copy()
