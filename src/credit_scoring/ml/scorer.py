@@ -143,7 +143,8 @@ class Scorer:
 
     def feature_matrix(self, columns: Columns) -> np.ndarray:
         """The profile's features of canonical columns, one float row per record."""
-        return self._features.matrix(columns)
+        matrix: np.ndarray = self._features.matrix(columns)
+        return matrix
 
     def model_step(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of a feature matrix: the model step alone (the trees, the
