@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -147,3 +148,16 @@ def test_a_column_under_both_its_names_is_refused(tmp_path: Path) -> None:
     uci_rows().assign(PAY_1=0).to_csv(path, index=False)
     with pytest.raises(RawFormatError, match=r"given twice.*PAY_0 \(also as PAY_1\)"):
         iter_raw_chunks(path, CARD_DEFAULT, chunk_rows=10).__next__()
+
+
+def test_a_column_of_numbers_with_text_far_down_reads_without_a_warning(tmp_path: Path) -> None:
+    rows = 60_000  # past the parser's internal blocks: text there used to mix the types
+    frame = pd.DataFrame({name: [1] * rows for name in CARD_DEFAULT.input_names})
+    frame["LIMIT_BAL"] = frame["LIMIT_BAL"].astype(object)
+    frame.loc[rows - 10, "LIMIT_BAL"] = "20000_"
+    path = tmp_path / "clients.csv"
+    frame.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas' DtypeWarning would fail the read
+        (chunk,) = list(iter_raw_chunks(path, CARD_DEFAULT, chunk_rows=rows))
+    assert chunk["LIMIT_BAL"].map(type).eq(str).all()  # the whole chunk's column as text

@@ -117,7 +117,10 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
     index_col = 0 if saved_index else None
     types = _types(path, profile)
     try:
-        for chunk in pd.read_csv(path, dtype=types, index_col=index_col, chunksize=chunk_rows):
+        reader = pd.read_csv(
+            path, dtype=types, index_col=index_col, chunksize=chunk_rows, low_memory=False
+        )  # each chunk typed as a whole: a column is numbers or text, never both
+        for chunk in reader:
             yield chunk.reset_index(drop=True).rename(columns=profile.column_aliases)
     except pd.errors.ParserError as error:
         raise _malformed(path, error) from None
