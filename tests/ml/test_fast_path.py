@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from catboost import CatBoostClassifier
 from sklearn.pipeline import Pipeline
 
 from credit_scoring.ml.artifact import Artifact
+from credit_scoring.ml.boosters import FEW_ROWS, CatBoostTrees
 from credit_scoring.ml.dataset_cleaning import labels
 from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
 from credit_scoring.ml.compiled_trees import compile_lightgbm
@@ -183,3 +185,16 @@ def test_values_outside_the_training_range_are_named(artifact: Artifact) -> None
     assert scored.outside(0) == ["Interest_Rate"]
     inside = scorer.score_records([vars(record) | {"Interest_Rate": (low + high) / 2}])
     assert inside.outside(0) == []
+
+
+@pytest.mark.parametrize("nan_mode", ["Min", "Max"])
+def test_catboost_trees_read_missing_values_as_catboost_does(nan_mode: str) -> None:
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(600, 4))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    X[rng.random(X.shape) < 0.3] = np.nan  # Max: a missing value is above every border
+    model = CatBoostClassifier(iterations=40, depth=4, nan_mode=nan_mode, verbose=False)
+    model.fit(X, y)
+    trees = CatBoostTrees(model)
+    rows = X[:FEW_ROWS]  # the numpy evaluation (CatBoost itself scores more rows)
+    np.testing.assert_allclose(trees.proba(rows), model.predict_proba(rows), rtol=0, atol=1e-9)

@@ -182,12 +182,19 @@ class CatBoostTrees:
         depth = max(len(t["splits"]) for t in trees)
         self._dims = len(trees[0]["leaf_values"]) >> len(trees[0]["splits"])
         self._features, self._borders = _split_arrays(trees, depth)
-        real = np.isfinite(self._borders)  # a shallower tree's padding never goes right
-        self._nan_goes_right = _nan_goes_right(model, self._features) & real
-        self._leaves = _leaf_table(trees, depth, self._dims)
+        # A missing value of these features counts as above every border: read as +inf
+        # (a shallower tree's padding, +inf itself, still never goes right).
+        right = _nan_goes_right(model, self._features) & np.isfinite(self._borders)
+        self._missing_above = np.unique(self._features[right])
+        self._bits = (1 << np.arange(depth)).astype(np.float32)  # a leaf's index from its bits
+        # Each output's leaf values in one flat array, a tree's leaves after the previous
+        # tree's: a row's leaves are read with one np.take per output (five times faster
+        # than indexing a (trees, leaves, outputs) table by tree and leaf).
+        table = _leaf_table(trees, depth, self._dims).reshape(-1, self._dims)
+        self._leaf_values = [np.ascontiguousarray(table[:, k]) for k in range(self._dims)]
+        self._first_leaf = np.arange(len(trees), dtype=np.int64) << depth  # of each tree
         scale, bias = model["scale_and_bias"]
         self._scale, self._bias = float(scale), np.asarray(bias, dtype=np.float64)
-        self._bits = (1 << np.arange(depth)).astype(np.int64)
         self._shap = ObliviousShap(trees, self._dims, len(estimator.feature_names_))
 
     def proba(self, X: np.ndarray) -> np.ndarray:
@@ -207,17 +214,22 @@ class CatBoostTrees:
 
     def _leaves_of(self, X: np.ndarray) -> np.ndarray:
         """The leaf each row reaches in each tree: (rows, trees)."""
-        values = np.asarray(X, dtype=np.float32)[:, self._features]  # (rows, trees, depth)
-        right = (values > self._borders) | (np.isnan(values) & self._nan_goes_right)
-        leaves: np.ndarray = right.astype(np.int64) @ self._bits
+        values = np.asarray(X, dtype=np.float32)
+        if len(self._missing_above):
+            values = values.copy()
+            above = values[:, self._missing_above]
+            values[:, self._missing_above] = np.where(np.isnan(above), np.inf, above)
+        right = values[:, self._features] > self._borders  # (rows, trees, depth)
+        # the levels' bits summed by a float matmul (exact below 2**24; numpy's integer
+        # matmul has no BLAS: 58 µs against 44 for 44 rows here)
+        leaves: np.ndarray = (right.astype(np.float32) @ self._bits).astype(np.int64)
         return leaves
 
     def _raw(self, X: np.ndarray) -> np.ndarray:
         """The trees' summed leaf values, scaled and biased (CatBoost's raw formula value)."""
-        leaf = self._leaves_of(X)
-        trees = np.arange(leaf.shape[1])
-        summed = self._leaves[trees, leaf].sum(axis=1)  # (rows, dims)
-        raw: np.ndarray = self._scale * summed + self._bias
+        index = self._leaves_of(X) + self._first_leaf  # (rows, trees), into the flat arrays
+        summed = np.stack([np.take(values, index).sum(axis=1) for values in self._leaf_values])
+        raw: np.ndarray = self._scale * summed.T + self._bias  # (rows, dims)
         return raw
 
     def split_points(self, feature: int) -> np.ndarray:
