@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -24,7 +25,10 @@ class JsonFormatter(logging.Formatter):
         entry |= {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json_bytes(entry, default=str).decode()
+        try:
+            return json_bytes(entry, default=str).decode()
+        except TypeError:  # what orjson refuses (a lone surrogate, an int past 64 bits)
+            return json.dumps(entry, default=str)
 
 
 def configure_logging(level: str = "INFO", json_format: bool = False) -> None:

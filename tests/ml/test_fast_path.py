@@ -23,7 +23,7 @@ from credit_scoring.ml.fair_lending import ElderlyNotScoredDown
 from credit_scoring.ml.compiled_trees import compile_lightgbm
 from credit_scoring.ml.fast_model import lightgbm_in, representative_ages, risk_log_odds
 from credit_scoring.ml.models import catboost, lightgbm, serving_pipeline
-from credit_scoring.ml.scorer import Scorer, check_examples
+from credit_scoring.ml.scorer import Scorer, check_examples, frame_columns
 from credit_scoring.ml.stacking import StackedEnsemble
 from credit_scoring.profiles import CARD_DEFAULT, CREDIT_SCORE, Profile
 from credit_scoring.profiles import credit_score_synthetic as synthetic
@@ -198,3 +198,20 @@ def test_catboost_trees_read_missing_values_as_catboost_does(nan_mode: str) -> N
     trees = CatBoostTrees(model)
     rows = X[:FEW_ROWS]  # the numpy evaluation (CatBoost itself scores more rows)
     np.testing.assert_allclose(trees.proba(rows), model.predict_proba(rows), rtol=0, atol=1e-9)
+
+
+def test_the_model_step_alone_scores_as_the_scorer_on_both_paths(artifact: Artifact) -> None:
+    scorer, profile = Scorer(artifact), artifact.profile
+    aliases = profile.column_aliases
+    raw = pd.DataFrame(
+        [
+            {aliases.get(k, k): v for k, v in body["data"].items()}
+            for body in profile.examples.values()
+        ]
+    ).reindex(columns=profile.input_names)
+    columns = frame_columns(scorer.canonical_frame(raw))
+    served = scorer.proba(columns)
+    features = scorer.feature_matrix(columns)
+    assert np.abs(scorer.model_step(features) - served).max() <= TOLERANCE
+    scorer.fast = None  # the Pipeline's last step instead of the native boosters
+    assert np.abs(scorer.model_step(features) - served).max() <= TOLERANCE

@@ -214,11 +214,12 @@ class CatBoostTrees:
 
     def _leaves_of(self, X: np.ndarray) -> np.ndarray:
         """The leaf each row reaches in each tree: (rows, trees)."""
-        values = np.asarray(X, dtype=np.float32)
         if len(self._missing_above):
-            values = values.copy()
+            values = np.array(X, dtype=np.float32)  # a copy: its missing values rewritten
             above = values[:, self._missing_above]
             values[:, self._missing_above] = np.where(np.isnan(above), np.inf, above)
+        else:
+            values = np.asarray(X, dtype=np.float32)
         right = values[:, self._features] > self._borders  # (rows, trees, depth)
         # the levels' bits summed by a float matmul (exact below 2**24; numpy's integer
         # matmul has no BLAS: 58 µs against 44 for 44 rows here)

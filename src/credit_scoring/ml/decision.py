@@ -90,7 +90,12 @@ def decide(
 ) -> ScoredRecords:
     """NEGADO when P(risk class) >= threshold. The class is the most probable one, or, with
     ``bands``, the risk band (``RISK_BANDS``: 0 Poor, 1 Standard, 2 Good) of that probability.
-    ``outside_training_range`` names, per record, the inputs outside the training range."""
+    ``outside_training_range`` names, per record, the inputs outside the training range.
+    A probability that is not a finite number (a broken model) raises ValueError: a NaN
+    risk would otherwise compare below any threshold and approve."""
+    if not np.isfinite(proba).all():
+        rows = np.flatnonzero(~np.isfinite(proba).all(axis=1))
+        raise ValueError(f"the model gave non-finite probabilities for records {rows[:5].tolist()}")
     risk_probability = proba[:, risk_index]
     if bands is None:
         prediction = np.argmax(proba, axis=1)

@@ -119,7 +119,7 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
     try:
         reader = pd.read_csv(
             path, dtype=types, index_col=index_col, chunksize=chunk_rows, low_memory=False
-        )  # each chunk typed as a whole: a column is numbers or text, never both
+        )  # each chunk typed as a whole: within it a column is numbers or text, not both
         for chunk in reader:
             yield chunk.reset_index(drop=True).rename(columns=profile.column_aliases)
     except pd.errors.ParserError as error:

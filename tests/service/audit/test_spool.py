@@ -119,7 +119,7 @@ def test_concurrent_appends_share_fsyncs_and_each_waits_for_one_after_its_write(
     assert sorted(lines) == sorted(f'{{"decision_id":"d{k}"}}' for k in range(32))
 
 
-def test_a_new_segment_s_name_is_synced_before_its_first_record(
+def test_a_new_segment_s_name_is_synced_with_its_first_record_off_the_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writer = small_spool(tmp_path, "task-a", fsync=True)
@@ -136,7 +136,9 @@ def test_a_new_segment_s_name_is_synced_before_its_first_record(
 
     monkeypatch.setattr(spool.os, "fsync", fsync)
     monkeypatch.setattr(spool.os, "fdatasync", fdatasync)
-    writer.append([{"decision_id": "d1"}])
+    ticket = writer.write([{"decision_id": "d1"}])  # as on the event loop: no sync there
+    assert synced == []
+    writer.make_durable(ticket)  # its fsync thread: the new segment's name, then the data
     writer.append([{"decision_id": "d2"}])
     writer.close()
     assert synced == ["directory", "record", "record"]

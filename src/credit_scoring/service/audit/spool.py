@@ -128,6 +128,7 @@ class Spool:
         self._failed_through = 0  # appends whose fsync failed: their requests fail too
         self._active: IO[bytes] | None = None
         self._active_path: Path | None = None
+        self._name_unsynced: IO[bytes] | None = None  # the active segment, name not on disk
         self._opened_at = 0.0
         self._seq = 0
         self._backlog_checked_at = -BACKLOG_REFRESH_SECONDS
@@ -152,9 +153,8 @@ class Spool:
                 handle.close()
                 continue
             if _still_at(path, handle):
-                if self.fsync:  # the name on disk once: each record then needs its data only
-                    _sync_directory(self.directory)
                 self._active, self._active_path, self._opened_at = handle, path, self.clock()
+                self._name_unsynced = handle  # synced by the first force, off the event loop
                 return
             handle.close()
         raise OSError(f"no new segment stayed ours in {attempts} attempts")
@@ -202,7 +202,7 @@ class Spool:
             try:
                 if handle is None:  # abandoned after a failed write: never synced
                     raise OSError("the segment was abandoned")
-                os.fdatasync(handle.fileno())  # data and size; the name was synced at open
+                self._force(handle)
             except (OSError, ValueError) as error:
                 with self._lock:
                     self.last_error = str(error)
@@ -211,6 +211,14 @@ class Spool:
                         self._abandon_active()
                 raise SpoolError(f"audit spool unavailable: {error}") from error
             self._synced = target
+
+    def _force(self, handle: IO[bytes]) -> None:
+        """Put the segment's writes on disk: a new segment's name first, once (its directory
+        fsynced), then its data and size (``fdatasync``: the name needs no second sync)."""
+        if self._name_unsynced is handle:
+            _sync_directory(self.directory)
+            self._name_unsynced = None
+        getattr(os, "fdatasync", os.fsync)(handle.fileno())  # macOS has fsync only
 
     def _spooled_estimate(self) -> int:
         """Backlog size for the size cap, read from disk at most once a second.
@@ -256,7 +264,7 @@ class Spool:
                 return
             if self.fsync and self._synced < self._written:
                 try:
-                    os.fsync(self._active.fileno())
+                    self._force(self._active)
                 except OSError as error:
                     self.last_error = str(error)
                     self._abandon_active()
