@@ -18,17 +18,17 @@ from tests.helpers import small_spool
 
 @pytest.fixture
 def synced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """os.fsync taking 10 ms; the list of the segment sizes each fsync covered."""
-    real_fsync = spool.os.fsync
+    """A record sync (fdatasync) taking 10 ms; the list of the segment sizes each covered."""
+    real_sync = spool.os.fdatasync
     sizes: list[int] = []
 
-    def fsync(descriptor: int) -> None:
+    def fdatasync(descriptor: int) -> None:
         size = os.fstat(descriptor).st_size
         time.sleep(0.01)
-        real_fsync(descriptor)
+        real_sync(descriptor)
         sizes.append(size)
 
-    monkeypatch.setattr(spool.os, "fsync", fsync)
+    monkeypatch.setattr(spool.os, "fdatasync", fdatasync)
     return sizes
 
 
@@ -96,7 +96,7 @@ def test_a_failed_fsync_fails_every_request_it_was_to_cover(
         time.sleep(0.01)
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(spool.os, "fsync", failing_fsync)
+    monkeypatch.setattr(spool.os, "fdatasync", failing_fsync)
     outcomes = asyncio.run(_burst(writer, commit, 8, []))
     commit.close()
     assert all(isinstance(o, spool.SpoolError) for o in outcomes), outcomes
