@@ -99,7 +99,6 @@ def load_models(state: ServiceState) -> None:
             state.load_errors[profile] = f"{type(error).__name__}: {error}"
             logger.error("%s model not loaded: %s", profile, error)
             continue
-        state.scorers[profile] = scorer
         state.scoring[profile] = ScoringQueue(scorer, state.in_flight.alone)
         state.watch_drift(scorer)
         state.metrics.model.labels(scorer.version, profile).set(1)
@@ -120,7 +119,7 @@ def load_challengers(state: ServiceState) -> None:
     profile has no champion loaded is not loaded (it would score nothing), and /ready says
     so."""
     for profile, directory in state.challenger_models.items():
-        if profile not in state.scorers:
+        if profile not in state.scoring:
             state.load_errors[f"{profile} challenger"] = "not loaded: its profile has no model"
             logger.error("%s challenger not loaded: its profile has no model", profile)
             continue

@@ -51,8 +51,7 @@ class ServiceState:
     profiles: list[Profile]
     models: dict[str, Path]
     audit: AuditSink | None = None
-    scorers: dict[str, Scorer] = field(default_factory=dict)
-    scoring: dict[str, ScoringQueue] = field(default_factory=dict)  # each scorer's, for /predict
+    scoring: dict[str, ScoringQueue] = field(default_factory=dict)  # each loaded scorer's
     load_errors: dict[str, str] = field(default_factory=dict)
     challenger_models: dict[str, Path] = field(default_factory=dict)
     challengers: dict[str, Challenger] = field(default_factory=dict)
@@ -70,12 +69,12 @@ class ServiceState:
 
     def scorer_for(self, context: RequestContext, profile: str) -> Scorer:
         """The profile's scorer, or 503 while it has no loaded model."""
-        scorer = self.scorers.get(profile)
-        if scorer is None:
+        queue = self.scoring.get(profile)
+        if queue is None:
             why = "no model was found for it" if profile not in self.models else "see GET /ready"
             raise ModelNotReady(f"The {profile} model is not loaded ({why}).")
-        context.model_version = scorer.version
-        return scorer
+        context.model_version = queue.scorer.version
+        return queue.scorer
 
     def is_ready(self) -> bool:
         """Whether the service can decide (what ``GET /ready`` answers)."""
@@ -100,14 +99,14 @@ class ServiceState:
 
     def drift_table(self, profile: str) -> dict[str, Any]:
         """The profile's drift table, or why there is none."""
-        if profile not in self.scorers:
+        if profile not in self.scoring:
             return {"available": False, "reason": "no model is loaded for this profile"}
         if profile not in self.drift:
             return {
                 "available": False,
                 "reason": "the model has no reference of its training inputs; retrain it",
             }
-        version = self.scorers[profile].version
+        version = self.scoring[profile].scorer.version
         return {"available": True, "model_version": version} | self._window_table(profile)
 
     def audit_sink(self) -> AuditSink:
@@ -126,9 +125,10 @@ class ServiceState:
         upload thread running; a store outage alone does not stop decisions). Everyone sees
         the status and short reasons; ``detailed`` adds versions, errors and the audit state."""
         reasons = [] if self.models else ["no_model"]
-        if set(self.scorers) != set(self.models):
+        if set(self.scoring) != set(self.models):
             reasons.append("model_not_loaded")
-        details: dict[str, Any] = {"models": self._versions(self.models, self.scorers)}
+        scorers = {name: queue.scorer for name, queue in self.scoring.items()}
+        details: dict[str, Any] = {"models": self._versions(self.models, scorers)}
         if self.challenger_models:  # a challenger that did not load stops nothing
             challengers = {name: c.scorer for name, c in self.challengers.items()}
             details["challengers"] = self._versions(
