@@ -184,8 +184,7 @@ class CatBoostTrees:
         self._features, self._borders = _split_arrays(trees, depth)
         # A missing value of these features counts as above every border: read as +inf
         # (a shallower tree's padding, +inf itself, still never goes right).
-        right = _nan_goes_right(model, self._features) & np.isfinite(self._borders)
-        self._missing_above = np.unique(self._features[right])
+        self._missing_above = _missing_above(model)
         self._bits = (1 << np.arange(depth)).astype(np.float32)  # a leaf's index from its bits
         # Each output's leaf values in one flat array, a tree's leaves after the previous
         # tree's: a row's leaves are read with one np.take per output (five times faster
@@ -260,8 +259,9 @@ def _split_arrays(trees: list[dict[str, Any]], depth: int) -> tuple[np.ndarray, 
     return features, borders
 
 
-def _nan_goes_right(model: dict[str, Any], features: np.ndarray) -> np.ndarray:
-    """Per split, whether a missing value counts as above the border (nan_mode Max)."""
+def _missing_above(model: dict[str, Any]) -> np.ndarray:
+    """The features whose missing value CatBoost counts as above every border (nan_mode
+    Max: treatment AsTrue); UnsupportedModel for a treatment it does not document."""
     treatment = {
         info["feature_index"]: info.get("nan_value_treatment", "AsFalse")
         for info in model["features_info"]["float_features"]
@@ -269,8 +269,7 @@ def _nan_goes_right(model: dict[str, Any], features: np.ndarray) -> np.ndarray:
     unknown = set(treatment.values()) - {"AsFalse", "AsTrue", "AsIs"}
     if unknown:
         raise UnsupportedModel(f"CatBoost missing-value treatment {sorted(unknown)}")
-    right = np.vectorize(lambda f: treatment.get(int(f)) == "AsTrue")(features)
-    return np.asarray(right, dtype=bool)
+    return np.asarray(sorted(f for f, how in treatment.items() if how == "AsTrue"), dtype=np.int64)
 
 
 def _leaf_table(trees: list[dict[str, Any]], depth: int, dims: int) -> np.ndarray:

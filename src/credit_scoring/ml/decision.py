@@ -93,9 +93,10 @@ def decide(
     ``outside_training_range`` names, per record, the inputs outside the training range.
     A probability that is not a finite number (a broken model) raises ValueError: a NaN
     risk would otherwise compare below any threshold and approve."""
-    if not np.isfinite(proba).all():
-        rows = np.flatnonzero(~np.isfinite(proba).all(axis=1))
-        raise ValueError(f"the model gave non-finite probabilities for records {rows[:5].tolist()}")
+    finite = np.isfinite(proba).all(axis=1)
+    if not finite.all():
+        rows = np.flatnonzero(~finite)[:5].tolist()
+        raise ValueError(f"the model gave non-finite probabilities for records {rows}")
     risk_probability = proba[:, risk_index]
     if bands is None:
         prediction = np.argmax(proba, axis=1)

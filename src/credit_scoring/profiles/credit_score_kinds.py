@@ -20,6 +20,7 @@ from credit_scoring.profiles.kinds import (
     limits,
     number_or_nan,
     plain_number,
+    read_per_distinct,
 )
 
 _HISTORY_TEXT = re.compile(r"^ *([0-9]+) +Years? +and +([0-9]+) +Months? *$", re.IGNORECASE)
@@ -53,6 +54,11 @@ def _months(text: str) -> float:
     return float(int(match[1]) * 12 + int(match[2]))
 
 
+def _months_of(texts: pd.Series) -> pd.Series:
+    """``_months`` of each raw value."""
+    return pd.Series([_months(str(text)) for text in texts], dtype="float64")
+
+
 def _history_months(value: Any) -> Any:
     """Months from a number (as every numeric field reads one: ``plain_number``) or text
     like "22 Years and 1 Months" (API field)."""
@@ -75,9 +81,8 @@ class HistoryAgeKind(ColumnKind):
         """Months of credit history from a number or "22 Years and 1 Months"."""
         if pd.api.types.is_numeric_dtype(values.dtype):
             return column.within_range(values.astype("float64"))
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)  # a file repeats them
-        table = np.asarray([_months(str(text)) for text in distinct] + [np.nan])
-        return column.within_range(pd.Series(table[codes], index=values.index))
+        months = read_per_distinct(values, _months_of, np.nan)
+        return column.within_range(months)
 
     def canonical(self, value: Any, column: InputColumn) -> float:
         """The validated months as a float (NaN when absent)."""
@@ -170,13 +175,16 @@ class LoanListKind(ColumnKind):
         """Canonical loan lists; a file's text is parsed once per distinct value."""
         objects = values.astype(object)
         try:
-            codes, distinct = pd.factorize(objects)
+            return read_per_distinct(objects, lambda texts: self._lists(texts, column), None)
         except TypeError:  # unhashable values (lists): one by one
             return objects.map(lambda value: self.canonical(value, column))
-        parsed = np.empty(len(distinct) + 1, dtype=object)  # the last: missing (code -1)
-        for index, value in enumerate(distinct):  # one by one: tuples stay values
-            parsed[index] = self.canonical(value, column)
-        return pd.Series(parsed[codes], index=values.index, dtype=object)
+
+    def _lists(self, values: pd.Series, column: InputColumn) -> pd.Series:
+        """Each value's loan list, one by one (element by element: tuples stay values)."""
+        lists = np.empty(len(values), dtype=object)
+        for index, value in enumerate(values):
+            lists[index] = self.canonical(value, column)
+        return pd.Series(lists, dtype=object)
 
     def canonical(self, value: Any, column: InputColumn) -> tuple[str, ...] | None:
         """The loan types as a tuple, None when unknown."""

@@ -6,6 +6,7 @@ the API accepts (a pydantic type with its JSON schema)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any
 
@@ -66,6 +67,17 @@ def repeats(values: pd.Series) -> bool:
     return len(sample) >= FEW_TO_JUDGE and 2 * sample.nunique(dropna=False) <= len(sample)
 
 
+def read_per_distinct(
+    values: pd.Series, read: Callable[[pd.Series], pd.Series], missing: Any
+) -> pd.Series:
+    """``read`` (a reading per value, in order) of each distinct value once, spread back
+    over every row (a file repeats its values); ``missing`` where a value is missing."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    readings = read(pd.Series(distinct, dtype=values.dtype)).to_numpy()
+    table = np.append(readings, np.asarray([missing], dtype=readings.dtype))  # code -1
+    return pd.Series(table[codes], index=values.index, dtype=table.dtype)
+
+
 def number_or_nan(value: Any, column: InputColumn) -> float:
     """A validated number as a float, NaN when absent or outside the validity range."""
     if value is None:
@@ -89,10 +101,8 @@ class NumberKind(ColumnKind):
             return column.within_range(values.astype("float64"))
         if not repeats(values):
             return column.within_range(self._numbers(values, column))
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        numbers = self._numbers(pd.Series(distinct, dtype=values.dtype), column).to_numpy()
-        table = np.append(numbers, np.nan)  # code -1: missing
-        return column.within_range(pd.Series(table[codes], index=values.index))
+        read = read_per_distinct(values, lambda texts: self._numbers(texts, column), np.nan)
+        return column.within_range(read)
 
     @staticmethod
     def _numbers(values: pd.Series, column: InputColumn) -> pd.Series:
@@ -126,10 +136,7 @@ class CategoryKind(ColumnKind):
         """Known categories kept (stripped); tokens and anything else missing. A file's
         column (few categories, repeated) is read once per distinct value."""
         if repeats(values):
-            codes, distinct = pd.factorize(values, use_na_sentinel=True)
-            table = np.empty(len(distinct) + 1, dtype=object)  # the last: missing (code -1)
-            table[:-1] = [self.canonical(value, column) for value in distinct]
-            return pd.Series(table[codes], index=values.index, dtype=object)
+            return read_per_distinct(values, lambda texts: self._canonicals(texts, column), None)
         raw = values.to_numpy(dtype=object)
         known = values.isin(column.categories).to_numpy()
         parsed = raw.copy()
@@ -138,6 +145,10 @@ class CategoryKind(ColumnKind):
         if other.any():  # stray spaces, or not a category at all
             parsed[other] = [self.canonical(value, column) for value in raw[other]]
         return pd.Series(parsed, index=values.index, dtype=object)
+
+    def _canonicals(self, values: pd.Series, column: InputColumn) -> pd.Series:
+        """Each value's category (None when not one), one by one."""
+        return pd.Series([self.canonical(value, column) for value in values], dtype=object)
 
     def canonical(self, value: Any, column: InputColumn) -> str | None:
         """The category, or None when it is not one of the column's."""
