@@ -19,11 +19,12 @@ runner = CliRunner()
 
 
 def damaged(raw_frame: pd.DataFrame) -> pd.DataFrame:
-    """Six rows; row 1 unreadable in Age, row 2 with an impossible history text, row 3 with
-    dirt tokens and NM only (documented markers of a missing value, not flagged)."""
+    """Six rows; row 1 unreadable in Age, row 2 with an impossible history text and an
+    unreadable age, row 3 with dirt tokens and NM only (documented markers of a missing
+    value, not flagged)."""
     rows = raw_frame.drop(columns=["Credit_Score"]).iloc[:6].copy()
     rows.loc[rows.index[1], "Age"] = "banana"
-    rows.loc[rows.index[2], "Credit_History_Age"] = "22 Years and 13 Months"
+    rows.loc[rows.index[2], ["Age", "Credit_History_Age"]] = ["4O", "22 Years and 13 Months"]
     rows.loc[rows.index[3], ["Occupation", "Payment_of_Min_Amount"]] = ["_______", "NM"]
     rows.loc[rows.index[4], "Age"] = ""
     return rows
@@ -36,7 +37,7 @@ def test_unread_values_are_flagged_per_row(
     damaged(raw_frame).to_csv(source, index=False)
     summary = score_file(Scorer(artifact), source, output, per_customer=False)
     scored = pd.read_csv(output, keep_default_na=False)
-    assert scored["unread_fields"].tolist()[1:4] == ["Age", "Credit_History_Age", ""]
+    assert scored["unread_fields"].tolist()[1:4] == ["Age", "Age;Credit_History_Age", ""]
     assert summary.rows == 6 and summary.rows_with_unread == sum(scored["unread_fields"] != "")
     assert (scored["model_version"] == artifact.version).all()
 

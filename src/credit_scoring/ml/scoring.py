@@ -67,15 +67,18 @@ def unread_fields(raw: pd.DataFrame, canonical: pd.DataFrame, profile: Profile) 
 
     Blanks and the documented markers of a missing value (tokens, NM) are not flagged.
     """
-    flagged = pd.Series("", index=raw.index, dtype=object)
+    flagged = np.full(len(raw), "", dtype=object)
     for column in profile.inputs:
         # Only a row the model read as missing can have lost a value: look at those alone.
-        missing = canonical[column.name].isna().to_numpy() & raw[column.name].notna().to_numpy()
-        text = raw[column.name][missing].astype("string").str.strip()
+        missing = np.flatnonzero(canonical[column.name].isna().to_numpy())
+        given = raw[column.name].iloc[missing]
+        present = given.notna().to_numpy()
+        text = given[present].astype("string").str.strip()
         markers = column.tokens + column.unknown_answers
-        lost = np.flatnonzero(missing)[((text != "") & ~text.isin(markers)).to_numpy()]
-        flagged.iloc[lost] = flagged.iloc[lost] + ";" + column.name
-    return flagged.str.lstrip(";")
+        lost = missing[present][((text != "") & ~text.isin(markers)).to_numpy()]
+        so_far = flagged[lost]
+        flagged[lost] = np.where(so_far == "", column.name, so_far + ";" + column.name)
+    return pd.Series(flagged, index=raw.index, dtype=object)
 
 
 class NoExplanations(RuntimeError):

@@ -55,7 +55,7 @@ class CreditScoreFeatures(FeatureEncoder):
         """The float feature columns: numpy, and Python lookups once per distinct value."""
         features: dict[str, np.ndarray] = {}
         for column in self.profile.inputs:
-            values = np.asarray(columns[column.name], dtype=object)
+            values = columns[column.name]
             if column.kind is LOAN_LIST:
                 loans = column.categories
                 counts = per_distinct(values, partial(_loan_counts, loans), len(loans))
@@ -71,7 +71,7 @@ class CreditScoreFeatures(FeatureEncoder):
                 )
                 features[column.name] = per_distinct(values, position, 1)[:, 0]
             else:
-                features[column.name] = np.asarray(columns[column.name], dtype="float64")
+                features[column.name] = np.asarray(values, dtype="float64")
         return features
 
 

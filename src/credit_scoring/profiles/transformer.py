@@ -78,12 +78,14 @@ def per_distinct(
 
 
 def float_matrix(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """Equal-length columns side by side as a float matrix (for one row, several times
-    cheaper than ``np.column_stack``, which converts each column to 2-D first)."""
-    matrix = np.empty((len(columns[0]), len(columns)), dtype=np.float64)
+    """Equal-length columns side by side as a C-ordered float matrix: each column written
+    whole into a row of the transpose, then one transposing copy (half the time of writing
+    the columns into the strided matrix for many rows, a quarter less for one; for one row
+    also half of ``np.column_stack``, which makes each column 2-D first)."""
+    transposed = np.empty((len(columns), len(columns[0])), dtype=np.float64)
     for index, column in enumerate(columns):
-        matrix[:, index] = column
-    return matrix
+        transposed[index] = column
+    return np.ascontiguousarray(transposed.T)
 
 
 class FeatureEncoder(ProfileTransformer):
