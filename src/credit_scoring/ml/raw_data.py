@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from credit_scoring.ml.csv_chunks import MalformedCsv, csv_chunks
 from credit_scoring.profiles import Profile
 from credit_scoring.profiles.base import truth_file
 
@@ -82,13 +83,6 @@ def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
     return saved_index
 
 
-def _types(path: Path, profile: Profile) -> dict[Hashable, type[str]]:
-    """Text for every column of the file but the numeric inputs (left to the parser)."""
-    numeric = {column.name for column in profile.inputs if column.kind.ranged}
-    aliases = profile.column_aliases
-    return {name: str for name in _read_header(path) if aliases.get(name, name) not in numeric}
-
-
 def _malformed(path: Path, error: Exception) -> RawFormatError:
     return RawFormatError(f"{path}: malformed CSV, {error}")
 
@@ -110,19 +104,19 @@ def load_raw(path: str | Path, profile: Profile) -> pd.DataFrame:
 
 def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """Chunks of a file to score: the model inputs are required, other raw columns optional.
-    A numeric input comes as numbers when every value of the chunk is one (the CSV parser
-    reads them far faster than the record cleaning reads text), as text otherwise."""
+    A numeric input comes as numbers when every value of the chunk is one (Arrow reads them
+    far faster than the record cleaning reads text), as text otherwise (``ml.csv_chunks``)."""
     path = Path(path)
     saved_index = _checked_columns(path, profile, profile.input_names)
-    index_col = 0 if saved_index else None
-    types = _types(path, profile)
+    names = _read_header(path)
+    aliases = profile.column_aliases
+    numeric = {column.name for column in profile.inputs if column.kind.ranged}
+    numeric_names = {name for name in names if aliases.get(name, name) in numeric}
     try:
-        reader = pd.read_csv(
-            path, dtype=types, index_col=index_col, chunksize=chunk_rows, low_memory=False
-        )  # each chunk typed as a whole: within it a column is numbers or text, not both
-        for chunk in reader:
-            yield chunk.reset_index(drop=True).rename(columns=profile.column_aliases)
-    except pd.errors.ParserError as error:
+        for chunk in csv_chunks(path, names, numeric_names, chunk_rows):
+            chunk = chunk.drop(columns=names[0]) if saved_index else chunk
+            yield chunk.rename(columns=aliases)
+    except MalformedCsv as error:
         raise _malformed(path, error) from None
 
 
