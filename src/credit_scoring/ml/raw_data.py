@@ -71,16 +71,17 @@ def _under_own_names(columns: list[str], profile: Profile, source: str) -> list[
     return [aliases.get(name, name) for name in columns]
 
 
-def _checked_columns(path: Path, profile: Profile, required: list[str]) -> bool:
-    """Check the header; return whether the file starts with a saved index column."""
-    columns = _read_header(path)
-    saved_index = _has_saved_index(columns)
-    if saved_index:
+def _checked_columns(path: Path, profile: Profile, required: list[str]) -> list[str]:
+    """Check the header; return it as the file has it (``_has_saved_index`` tells whether
+    its first column is a saved row index, ignored)."""
+    header = _read_header(path)
+    columns = header
+    if _has_saved_index(header):
         logger.info("%s: ignoring its first column, a saved row index", path)
-        columns = columns[1:]
+        columns = header[1:]
     columns = _under_own_names(columns, profile, str(path))
     check_header(columns, profile, required=required, source=str(path))
-    return saved_index
+    return header
 
 
 def _malformed(path: Path, error: Exception) -> RawFormatError:
@@ -90,7 +91,7 @@ def _malformed(path: Path, error: Exception) -> RawFormatError:
 def load_raw(path: str | Path, profile: Profile) -> pd.DataFrame:
     """A whole training file (all raw columns, target included) as strings, NaN where empty."""
     path = Path(path)
-    saved_index = _checked_columns(path, profile, list(profile.raw_columns))
+    saved_index = _has_saved_index(_checked_columns(path, profile, list(profile.raw_columns)))
     try:
         frame = pd.read_csv(path, dtype=str, index_col=0 if saved_index else None)
     except pd.errors.ParserError as error:
@@ -107,8 +108,8 @@ def iter_raw_chunks(path: str | Path, profile: Profile, chunk_rows: int) -> Iter
     A numeric input comes as numbers when every value of the chunk is one (Arrow reads them
     far faster than the record cleaning reads text), as text otherwise (``ml.csv_chunks``)."""
     path = Path(path)
-    saved_index = _checked_columns(path, profile, profile.input_names)
-    names = _read_header(path)
+    names = _checked_columns(path, profile, profile.input_names)
+    saved_index = _has_saved_index(names)
     aliases = profile.column_aliases
     numeric = {column.name for column in profile.inputs if column.kind.ranged}
     numeric_names = {name for name in names if aliases.get(name, name) in numeric}
