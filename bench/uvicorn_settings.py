@@ -6,7 +6,7 @@ from __future__ import annotations
 import uvicorn
 from fastapi import FastAPI
 
-from credit_scoring.service.http_protocol import SERVER_OPTIONS
+from credit_scoring.service.workers import SERVER_OPTIONS
 
 
 def serve(app: FastAPI, port: int) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
 
 from credit_scoring.cli import app
-from credit_scoring.profiles import CREDIT_SCORE
+from credit_scoring.profiles import CREDIT_SCORE, PROFILE_NAMES, PROFILES
 
 runner = CliRunner()
 
@@ -62,3 +64,21 @@ def test_score_explain_adds_each_rows_reasons(
 def test_train_rejects_an_unknown_preset(raw_file: Path) -> None:
     result = runner.invoke(app, ["train", "--data", str(raw_file), "--preset", "huge"])
     assert result.exit_code == 2 and "unknown preset" in result.output
+
+
+def test_the_profile_names_are_the_profiles() -> None:
+    """The command line names the profiles without loading them: the two lists agree."""
+    assert PROFILE_NAMES == tuple(PROFILES)
+
+
+def test_the_command_line_starts_without_the_model_libraries() -> None:
+    """`credit-scoring probe` (the image's health check, every 15 s) and serve's supervising
+    process import the CLI: it must not pull pandas, scikit-learn or the boosters."""
+    heavy = ["pandas", "sklearn", "scipy", "lightgbm", "catboost", "fastapi"]
+    check = (
+        "import sys, credit_scoring.cli, credit_scoring.service.workers;"
+        f"print(','.join(sorted(set({heavy!r}) & set(sys.modules))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == ""

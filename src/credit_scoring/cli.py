@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from credit_scoring.logging_setup import configure_logging
-from credit_scoring.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
-from credit_scoring.service.audit.records import Stream
+from credit_scoring import profiles
+from credit_scoring.profiles import DEFAULT_PROFILE, PROFILE_NAMES
+from credit_scoring.service.audit.streams import Stream
 
 if TYPE_CHECKING:  # imported where used: the CLI starts without the training libraries
     from credit_scoring.dev.environment import LocalSetup
     from credit_scoring.dev.seaweed import LocalSeaweed
     from credit_scoring.ml.training import TrainConfig
+    from credit_scoring.profiles import Profile
     from credit_scoring.service.settings import Settings
 
 app = typer.Typer(
@@ -31,13 +33,13 @@ app = typer.Typer(
 
 def _known_profile(name: str) -> str:
     """A profile name the CLI accepts, or a usage error naming the known ones."""
-    if name not in PROFILES:
-        raise typer.BadParameter(f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    if name not in PROFILE_NAMES:
+        raise typer.BadParameter(f"unknown profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
     return name
 
 
 ProfileOption = Annotated[
-    str, typer.Option(help=f"Dataset profile: {', '.join(PROFILES)}.", callback=_known_profile)
+    str, typer.Option(help=f"Dataset profile: {', '.join(PROFILE_NAMES)}.", callback=_known_profile)
 ]
 
 
@@ -76,7 +78,7 @@ def data(
     """Generate a synthetic raw file in the exact Kaggle train.csv format."""
     from credit_scoring.profiles import credit_score_synthetic as synthetic
 
-    hint = get_profile(profile).data_hint
+    hint = profiles.get_profile(profile).data_hint
     if hint:
         _fail(f"{profile} has no synthetic generator; it trains on real data only: {hint}")
     target = output or Path("data/raw") / profile / "synthetic_train.csv"
@@ -122,7 +124,7 @@ def train(
 
     if preset not in PRESETS:
         _fail(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
-    chosen = get_profile(profile)
+    chosen = profiles.get_profile(profile)
     try:
         path = data_path or _training_file(chosen)
     except RawFormatError as error:
@@ -188,7 +190,7 @@ def ensure_models(
     from credit_scoring.ml.raw_data import RawFormatError
     from credit_scoring.ml.training import TrainConfig
 
-    for profile in PROFILES.values():
+    for profile in profiles.PROFILES.values():
         if _usable_model(models_root / profile.name):
             typer.echo(f"{profile.name}: model present")
             continue
@@ -311,11 +313,11 @@ def score(
 
     if engine is Engine.SPARK:
         where = model or Path("src/models") / profile
-        source_text = str(input_path or _training_file(get_profile(profile)))
+        source_text = str(input_path or _training_file(profiles.get_profile(profile)))
         _score_on_spark(where, source_text, str(output), per_customer, spark_master, explain)
         return
     try:
-        source = input_path or _training_file(get_profile(profile))
+        source = input_path or _training_file(profiles.get_profile(profile))
         artifact = load_artifact(model or Path("src/models") / profile, _signing_key())
         summary = score_file(
             Scorer(artifact),
@@ -348,7 +350,7 @@ def serve(
     """Serve the API (settings from CREDIT_* environment variables and .env)."""
     import uvicorn
 
-    from credit_scoring.service.http_protocol import SERVER_OPTIONS
+    from credit_scoring.service.workers import SERVER_OPTIONS
     from credit_scoring.service.settings import Settings
 
     settings = Settings()
@@ -372,6 +374,9 @@ def serve(
 def _fetch_models(uris: str | None, folder: Path, settings: Settings) -> None:
     """Fetch each model ``uris`` names (comma-separated; ``s3://`` or ``models:/``) into
     ``folder`` before serving; a registry or store that fails stops the start in one line."""
+    named = [uri.strip() for uri in (uris or "").split(",") if uri.strip()]
+    if not named:  # the fetching code imports the model's libraries: none to fetch, none
+        return  # imported (serve's supervising process stays light)
     from credit_scoring.service.model_registry import (
         RegistryError,
         fetch_registered,
@@ -380,7 +385,7 @@ def _fetch_models(uris: str | None, folder: Path, settings: Settings) -> None:
     from credit_scoring.service.model_store import fetch_model
     from credit_scoring.service.object_store import StoreError
 
-    for uri in (uri.strip() for uri in (uris or "").split(",") if uri.strip()):
+    for uri in named:
         try:
             if is_registry_uri(uri):
                 fetched = fetch_registered(uri, folder, settings.mlflow_tracking_uri)
@@ -783,7 +788,7 @@ def drift_report(
         today = datetime.now(timezone.utc).date()
         feedback = read_records(store, Stream.FEEDBACK, profile, first, max(today, last))
         period = ReportPeriod(first, last, metadata, match_feedback(feedback, records))
-        decisions = PeriodDecisions.of(records, get_profile(profile))
+        decisions = PeriodDecisions.of(records, profiles.get_profile(profile))
         drift = write_drift_report(decisions, period, target)
     except StoreError as error:
         _fail(f"the object store failed: {error}")

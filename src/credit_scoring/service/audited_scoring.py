@@ -12,10 +12,10 @@ from pydantic import BaseModel
 
 from credit_scoring.service.audit.records import (
     Decider,
-    Stream,
     decision_records,
     new_decision_id,
 )
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.challenger import Challenger
 from credit_scoring.service.request_context import RequestContext

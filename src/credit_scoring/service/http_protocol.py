@@ -17,12 +17,6 @@ from credit_scoring.service.settings import Settings
 
 logger = logging.getLogger("credit_scoring.access")
 
-# How `credit-scoring serve` (and the bench's reference servers) run uvicorn.
-SERVER_OPTIONS: dict[str, Any] = {
-    "http": "credit_scoring.service.http_protocol:GuardedHttpToolsProtocol",
-    "loop": "uvloop",
-}
-
 
 @cache
 def header_timeout_seconds() -> float:

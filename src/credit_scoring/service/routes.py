@@ -30,10 +30,10 @@ from credit_scoring.service.errors import (
     request_id_of,
 )
 from credit_scoring.service.audit.records import (
-    Stream,
     decision_id_parts,
     feedback_record,
 )
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.batch import check_records
 from credit_scoring.service.schemas import (
     BatchItem,

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.service.audit.export import period_records, read_records
-from credit_scoring.service.audit.records import Stream
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.auth import hash_key
 from credit_scoring.dev.seaweed import LocalSeaweed
 from tests.helpers import API_KEY, HEADERS, audit_settings, make_settings

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from credit_scoring.service.audit.export import read_records
-from credit_scoring.service.audit.records import Stream
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.dev.seaweed import LocalSeaweed, Ports
 from tests.helpers import HEADERS, live_env
 from tests.helpers import LiveServer

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from credit_scoring.service.app import create_app
 from credit_scoring.dev.seaweed import LocalSeaweed
-from credit_scoring.service.audit.records import Stream, UploadStatus
+from credit_scoring.service.audit.records import UploadStatus
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.audit.sink import AuditSink
 from credit_scoring.service.audit.spool import READY_SUFFIX, SpoolError
 from tests.helpers import HEADERS, audit_settings, make_settings, small_spool

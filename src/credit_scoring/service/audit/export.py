@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from credit_scoring.service.audit.records import Stream, partition
+from credit_scoring.service.audit.records import partition
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.object_store import ObjectStore
 
 

@@ -1,27 +1,14 @@
-"""The audit log's own terms, in one place: its streams, where their objects go in the
-store, the records it keeps, and the sink's status."""
+"""The audit log's own terms, in one place: where its objects go in the store, the records
+it keeps, and the sink's status (its streams are in ``streams``)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
-from enum import Enum
 from typing import Any
 
 from credit_scoring.ml.decision import Decision
-
-
-class Stream(str, Enum):
-    """A kind of audit record, with the field that identifies one."""
-
-    PREDICTIONS = "predictions"
-    FEEDBACK = "feedback"
-
-    @property
-    def id_field(self) -> str:
-        """The field that is unique per record of this stream."""
-        return "decision_id" if self is Stream.PREDICTIONS else "feedback_id"
 
 
 def partition(stream: str, profile: str, day: date) -> str:

@@ -8,7 +8,8 @@ import uuid
 from typing import Any
 
 from credit_scoring.service.audit.group_commit import LoopGroupCommit
-from credit_scoring.service.audit.records import AuditStatus, Stream, UploadStatus
+from credit_scoring.service.audit.records import AuditStatus, UploadStatus
+from credit_scoring.service.audit.streams import Stream
 from credit_scoring.service.audit.spool import Spool, SpoolError
 from credit_scoring.service.object_store import ObjectStore
 from credit_scoring.service.audit.uploader import Uploader
