@@ -8,7 +8,6 @@ import asyncio
 import logging
 import uuid
 from functools import cache
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
