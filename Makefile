@@ -79,7 +79,7 @@ test: install ## run the whole test suite (fast tests and marked slower suites; 
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v java >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 			chromium chromium-driver openjdk-17-jre-headless >/dev/null)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=20
 
 bench: install ## measure the DESIGN budgets: wrk on the service, a plain server and a floor; batch; CLI (needs a model)
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
